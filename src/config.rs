@@ -1,0 +1,305 @@
+//! Stage 1: read `book.toml` into a validated [`Config`].
+//!
+//! Owns the `toml` crate. Everything later stages need from the book's settings, including the
+//! declared comparison dimensions, is resolved here once; no other stage reads `book.toml`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
+
+pub const BOOK_FILE: &str = "book.toml";
+
+/// The book's settings, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    /// `None` means the theme embedded in the binary.
+    pub theme: Option<String>,
+    /// Absolute URL the site is published at, ending in `/`; only for sitemap and canonical links.
+    pub base_url: Option<String>,
+    pub markdown: MarkdownOptions,
+    pub dimensions: Vec<DimensionSpec>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownOptions {
+    pub smart_punctuation: bool,
+    /// A page gets a table of contents when it has at least this many headings.
+    pub toc_min_headings: usize,
+}
+
+/// A comparison dimension as declared in `book.toml`.
+#[derive(Debug, Clone)]
+pub struct DimensionSpec {
+    pub key: String,
+    pub label: String,
+    pub help: String,
+    pub kind: DimensionKind,
+    pub facet: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DimensionKind {
+    /// One level out of an ordered list (smallest < medium < biggest).
+    Scale(Vec<String>),
+    /// Any number of tags out of a fixed list.
+    Tags(Vec<String>),
+    /// Free inline Markdown, such as a module name.
+    Text,
+}
+
+/// Overrides given on the command line, which win over `book.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBook {
+    book: RawBookSection,
+    #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default, rename = "dimension")]
+    dimensions: Vec<RawDimension>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBookSection {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    authors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawBuild {
+    content: Option<PathBuf>,
+    output: Option<PathBuf>,
+    theme: Option<String>,
+    base_url: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawMarkdown {
+    #[serde(default)]
+    smart_punctuation: bool,
+    #[serde(default = "default_toc_min_headings")]
+    toc_min_headings: usize,
+}
+
+impl Default for RawMarkdown {
+    fn default() -> Self {
+        RawMarkdown {
+            smart_punctuation: false,
+            toc_min_headings: default_toc_min_headings(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    key: Spanned<String>,
+    label: String,
+    #[serde(default)]
+    help: String,
+    kind: Spanned<String>,
+    #[serde(default)]
+    levels: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    facet: bool,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_toc_min_headings() -> usize {
+    3
+}
+
+/// Reads and checks `<root>/book.toml`.
+pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
+    let path = root.join(BOOK_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|err| {
+        Diagnostic::error(BOOK_FILE, Position::START, format!("cannot read book.toml: {err}"))
+            .with_help(format!(
+                "run versus in a book's root folder, or name it: `versus build DIR` (looked in {})",
+                root.display()
+            ))
+    })?;
+    let index = LineIndex::new(&text, 1);
+    let raw: RawBook = toml::from_str(&text).map_err(|err| {
+        let position = err.span().map_or(Position::START, |s| index.position(s.start));
+        Diagnostic::error(BOOK_FILE, position, err.message().trim().to_string()).with_help(
+            "book.toml has the tables [book], [build], [markdown] and [[dimension]]; see README",
+        )
+    })?;
+    resolve(root, raw, &index, overrides)
+}
+
+fn resolve(
+    root: &Path,
+    raw: RawBook,
+    index: &LineIndex,
+    overrides: &Overrides,
+) -> Result<Config, Diagnostics> {
+    let mut problems = Diagnostics::new();
+    let dimensions = resolve_dimensions(raw.dimensions, index, &mut problems);
+    let base_url = match (&overrides.base_url, raw.build.base_url) {
+        (Some(url), _) => check_base_url(url, Position::START, &mut problems),
+        (None, Some(url)) => {
+            let position = index.position(url.span().start);
+            check_base_url(url.get_ref(), position, &mut problems)
+        }
+        (None, None) => None,
+    };
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let output = overrides
+        .output_dir
+        .clone()
+        .or(raw.build.output)
+        .unwrap_or_else(|| PathBuf::from("public"));
+    Ok(Config {
+        root: root.to_path_buf(),
+        title: raw.book.title,
+        description: raw.book.description,
+        language: raw.book.language,
+        authors: raw.book.authors,
+        content_dir: root.join(raw.build.content.unwrap_or_else(|| PathBuf::from("content"))),
+        output_dir: root.join(output),
+        theme: raw.build.theme.filter(|name| name != "default"),
+        base_url,
+        markdown: MarkdownOptions {
+            smart_punctuation: raw.markdown.smart_punctuation,
+            toc_min_headings: raw.markdown.toc_min_headings,
+        },
+        dimensions,
+    })
+}
+
+fn check_base_url(url: &str, position: Position, problems: &mut Diagnostics) -> Option<String> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        problems.push(
+            Diagnostic::error(BOOK_FILE, position, format!("base-url {url:?} is not absolute"))
+                .with_help("give the full address the site is published at, e.g. \"https://example.org/docs/\""),
+        );
+        return None;
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Some(url)
+}
+
+fn resolve_dimensions(
+    raw: Vec<RawDimension>,
+    index: &LineIndex,
+    problems: &mut Diagnostics,
+) -> Vec<DimensionSpec> {
+    let mut seen = BTreeSet::new();
+    let mut dimensions = Vec::new();
+    for dimension in raw {
+        let key_position = index.position(dimension.key.span().start);
+        let key = dimension.key.into_inner();
+        if !is_valid_key(&key) {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, key_position, format!("dimension key {key:?} is not a valid key"))
+                    .with_help("use lowercase letters, digits, `-` and `_`, starting with a letter"),
+            );
+        }
+        if !seen.insert(key.clone()) {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, key_position, format!("dimension {key:?} is declared twice"))
+                    .with_help("give each [[dimension]] its own key"),
+            );
+        }
+        if let Some(kind) = resolve_kind(&dimension.kind, dimension.levels, index, problems) {
+            dimensions.push(DimensionSpec {
+                key,
+                label: dimension.label,
+                help: dimension.help,
+                kind,
+                facet: dimension.facet,
+            });
+        }
+    }
+    dimensions
+}
+
+fn resolve_kind(
+    kind: &Spanned<String>,
+    levels: Option<Spanned<Vec<String>>>,
+    index: &LineIndex,
+    problems: &mut Diagnostics,
+) -> Option<DimensionKind> {
+    let position = index.position(kind.span().start);
+    let levels_position = levels.as_ref().map(|l| index.position(l.span().start));
+    let levels = levels.map(Spanned::into_inner);
+    let resolved = match (kind.get_ref().as_str(), levels) {
+        ("scale", Some(levels)) if !levels.is_empty() => DimensionKind::Scale(levels),
+        ("tags", Some(levels)) if !levels.is_empty() => DimensionKind::Tags(levels),
+        ("text", None) => DimensionKind::Text,
+        ("scale" | "tags", _) => {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, position, format!("a {} dimension needs its levels", kind.get_ref()))
+                    .with_help("add `levels = [\"smallest\", \"medium\", \"biggest\"]`, in order from least to most"),
+            );
+            return None;
+        }
+        ("text", Some(_)) => {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, levels_position.unwrap_or(position), "a text dimension has no levels")
+                    .with_help("remove `levels`, or make it `kind = \"scale\"` or `kind = \"tags\"`"),
+            );
+            return None;
+        }
+        (other, _) => {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, position, format!("unknown dimension kind {other:?}"))
+                    .with_help("kind is one of \"scale\" (ordered levels), \"tags\" (a set of levels) or \"text\""),
+            );
+            return None;
+        }
+    };
+    if let DimensionKind::Scale(levels) | DimensionKind::Tags(levels) = &resolved {
+        let unique: BTreeSet<_> = levels.iter().collect();
+        if unique.len() != levels.len() || levels.iter().any(|l| l.trim().is_empty() || l == "n/a") {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, levels_position.unwrap_or(position), "levels must be distinct and non-empty, and cannot be \"n/a\"")
+                    .with_help("\"n/a\" is always allowed as a value; list each other level once"),
+            );
+        }
+    }
+    Some(resolved)
+}
+
+fn is_valid_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}

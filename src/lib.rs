@@ -1,0 +1,91 @@
+//! versus: a static site generator for comparison docs.
+//!
+//! The build is a one-way pipeline, one module per stage, each owning its crate:
+//! [`config`] (book.toml) → [`discover`] (walkdir) → [`parse`] (YAML front matter, Markdown)
+//! → [`model`] (the validated [`model::Site`]) → [`render`] (tera, syntect) → [`write`]
+//! (staging and atomic swap). A later stage never calls back into an earlier one, and every
+//! stage reports all the problems it finds before the run stops.
+
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod text;
+pub mod urls;
+pub mod write;
+
+use std::path::PathBuf;
+
+use config::{Config, Overrides};
+use diagnostic::{Diagnostic, Diagnostics};
+use model::Site;
+
+/// Why a command failed: a problem in the book (exit 1) or in the environment (exit 2).
+#[derive(Debug)]
+pub enum Failure {
+    Book(Vec<Diagnostic>),
+    Environment(Vec<Diagnostic>),
+}
+
+impl Failure {
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Failure::Book(d) | Failure::Environment(d) => d,
+        }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Book(_) => 1,
+            Failure::Environment(_) => 2,
+        }
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Failure::Book(diagnostics.into_sorted())
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Failure::Book(vec![diagnostic])
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output_dir: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub kept: Vec<String>,
+}
+
+/// Runs the stages up to a validated site: config, discover, parse, model.
+pub fn load(root: &std::path::Path, overrides: &Overrides) -> Result<(Config, Site), Failure> {
+    let config = config::load(root, overrides)?;
+    let files = discover::discover(root, &config.content_dir)?;
+    let (documents, assets) = parse::parse_all(files, &config)?;
+    let site = model::build(&config, documents, assets)?;
+    Ok((config, site))
+}
+
+/// Builds the book at `root` into its output folder.
+pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildReport, Failure> {
+    let (config, site) = load(root, overrides)?;
+    write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
+    let theme = render::Theme::load(&config)?;
+    let outputs = render::render(&site, &theme)?;
+    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
+    let written = write::commit(root, &config.output_dir, &outputs).map_err(|d| Failure::Environment(vec![d]))?;
+    Ok(BuildReport {
+        output_dir: config.output_dir,
+        pages,
+        files: written.files,
+        kept: written.kept,
+    })
+}

@@ -1,0 +1,233 @@
+//! Stage 4: the whole book as a typed, validated [`Site`].
+//!
+//! Checks what needs more than one file: each model's values against the declared dimensions,
+//! guide answers against the models, and that no two pages claim the same URL. A `Site` that
+//! exists is valid: rendering never has to check anything again.
+
+pub mod cell;
+pub mod guide;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::{Config, DimensionSpec};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::discover::SourceFile;
+use crate::parse::markdown::Body;
+use crate::parse::{Document, Extra, RawModel};
+use crate::urls;
+pub use cell::{Cell, CellValue};
+pub use guide::{Answer, Next, Question};
+
+/// The validated book.
+#[derive(Debug)]
+pub struct Site {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub base_url: Option<String>,
+    pub dimensions: Vec<DimensionSpec>,
+    /// In reading order: by `order`, then slug.
+    pub models: Vec<Model>,
+    pub home: Page,
+    pub matrix: Page,
+    pub guide: Option<Guide>,
+    /// Plain pages other than the home page, by path.
+    pub pages: Vec<Page>,
+    pub assets: Vec<SourceFile>,
+}
+
+/// A page's own content and where it is published.
+#[derive(Debug)]
+pub struct Page {
+    /// Directory path in the site, ending in `/` (empty for the home page).
+    pub dir: String,
+    /// The source it came from, if any (the matrix and a missing home page are generated).
+    pub source: Option<PathBuf>,
+    pub title: String,
+    pub summary_html: String,
+    pub order: i64,
+    pub toc: bool,
+    pub body: Body,
+}
+
+/// One compared option; `cells` has exactly one entry per dimension, in declared order.
+#[derive(Debug)]
+pub struct Model {
+    pub slug: String,
+    pub page: Page,
+    pub cells: Vec<Cell>,
+    pub pros: Vec<String>,
+    pub cons: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Guide {
+    pub page: Page,
+    pub root: Question,
+}
+
+pub const MATRIX_DIR: &str = "matrix/";
+
+/// Builds the site from parsed documents, collecting every problem.
+pub fn build(config: &Config, documents: Vec<Document>, assets: Vec<SourceFile>) -> Result<Site, Diagnostics> {
+    let mut problems = Vec::new();
+    let mut models = Vec::new();
+    let mut pages = Vec::new();
+    let mut home = None;
+    let mut matrix = None;
+    let mut raw_guide = None;
+    let mut claimed: BTreeMap<String, PathBuf> = BTreeMap::new();
+    claimed.insert(MATRIX_DIR.to_string(), PathBuf::from("(the comparison matrix)"));
+
+    for document in documents {
+        let page = page_of(&document, config);
+        if !matches!(document.extra, Extra::Matrix) {
+            claim(&mut claimed, &page, &document.source, &mut problems);
+        }
+        match document.extra {
+            Extra::Model(raw) => {
+                let shown = document.source.shown.clone();
+                if let Some(model) = model_of(&shown, page, raw, &config.dimensions, &mut problems) {
+                    models.push(model);
+                }
+            }
+            Extra::Guide(question) => raw_guide = Some((document.source.shown, page, question)),
+            Extra::Matrix => matrix = Some(page),
+            Extra::Page if page.dir.is_empty() => home = Some(page),
+            Extra::Page => pages.push(page),
+        }
+    }
+    models.sort_by(|a, b| (a.page.order, &a.slug).cmp(&(b.page.order, &b.slug)));
+    let slugs: BTreeMap<String, usize> = models.iter().enumerate().map(|(i, m)| (m.slug.clone(), i)).collect();
+    let guide = raw_guide.map(|(shown, page, question)| Guide {
+        page,
+        root: guide::resolve(&shown, question, "q".to_string(), &slugs, &mut problems),
+    });
+    if !problems.is_empty() {
+        let mut all = Diagnostics::new();
+        all.extend(problems);
+        return Err(all);
+    }
+    Ok(Site {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        authors: config.authors.clone(),
+        base_url: config.base_url.clone(),
+        dimensions: config.dimensions.clone(),
+        models,
+        home: home.unwrap_or_else(|| generated_page("", &config.title)),
+        matrix: matrix.unwrap_or_else(|| generated_page(MATRIX_DIR, "Comparison matrix")),
+        guide,
+        pages,
+        assets,
+    })
+}
+
+fn page_of(document: &Document, config: &Config) -> Page {
+    let mut dir = match document.extra {
+        Extra::Matrix => MATRIX_DIR.to_string(),
+        _ => urls::page_dir(&document.source.relative),
+    };
+    if let Some((slug, _)) = &document.meta.slug {
+        dir = replace_last_segment(&dir, slug);
+    }
+    let toc = document
+        .meta
+        .toc
+        .unwrap_or(document.body.headings.len() >= config.markdown.toc_min_headings);
+    Page {
+        dir,
+        source: Some(document.source.shown.clone()),
+        title: document.meta.title.clone(),
+        summary_html: document.meta.summary_html.clone(),
+        order: document.meta.order,
+        toc,
+        body: document.body.clone(),
+    }
+}
+
+fn replace_last_segment(dir: &str, slug: &str) -> String {
+    let mut parts: Vec<String> = dir.split('/').filter(|s| !s.is_empty()).map(String::from).collect();
+    match parts.last_mut() {
+        Some(last) => *last = slug.to_string(),
+        None => parts.push(slug.to_string()),
+    }
+    urls::dir_of(&parts)
+}
+
+fn generated_page(dir: &str, title: &str) -> Page {
+    Page {
+        dir: dir.to_string(),
+        source: None,
+        title: title.to_string(),
+        summary_html: String::new(),
+        order: 0,
+        toc: false,
+        body: Body::default(),
+    }
+}
+
+fn claim(claimed: &mut BTreeMap<String, PathBuf>, page: &Page, source: &SourceFile, problems: &mut Vec<Diagnostic>) {
+    if let Some(first) = claimed.get(&page.dir) {
+        problems.push(
+            Diagnostic::error(&source.shown, crate::diagnostic::Position::START, format!(
+                "this page and {} both build {}", first.display(), urls::output_file(&page.dir)
+            ))
+            .with_help("rename one of the files, or give one a different `slug:`"),
+        );
+    } else {
+        claimed.insert(page.dir.clone(), source.shown.clone());
+    }
+}
+
+fn model_of(shown: &std::path::Path, page: Page, raw: RawModel, dimensions: &[DimensionSpec], problems: &mut Vec<Diagnostic>) -> Option<Model> {
+    let mut cells: Vec<Option<Cell>> = vec![None; dimensions.len()];
+    let keys = || dimensions.iter().map(|d| d.key.as_str());
+    let before = problems.len();
+    for raw_cell in raw.values {
+        let Some(index) = dimensions.iter().position(|d| d.key == raw_cell.key) else {
+            let help = match did_you_mean(&raw_cell.key, keys()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the dimensions declared in book.toml are: {}", keys().collect::<Vec<_>>().join(", ")),
+            };
+            problems.push(Diagnostic::error(shown, raw_cell.position, format!("unknown dimension `{}`", raw_cell.key)).with_help(help));
+            continue;
+        };
+        match cell::resolve(shown, &dimensions[index], raw_cell) {
+            Ok(cell) => cells[index] = Some(cell),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let missing: Vec<&str> = dimensions
+        .iter()
+        .zip(&cells)
+        .filter(|(_, cell)| cell.is_none())
+        .map(|(d, _)| d.key.as_str())
+        .collect();
+    if !missing.is_empty() && problems.len() == before {
+        problems.push(
+            Diagnostic::error(shown, raw.values_position, format!("no value for {}", list_keys(&missing)))
+                .with_help("every model gives a value for every dimension; write `n/a` where one does not apply"),
+        );
+    }
+    if problems.len() != before {
+        return None;
+    }
+    let slug = page.dir.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
+    Some(Model {
+        slug,
+        page,
+        cells: cells.into_iter().flatten().collect(),
+        pros: raw.pros,
+        cons: raw.cons,
+    })
+}
+
+fn list_keys(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    let noun = if keys.len() == 1 { "dimension" } else { "dimensions" };
+    format!("{noun} {}", quoted.join(", "))
+}

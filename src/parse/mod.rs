@@ -1,0 +1,406 @@
+//! Stage 3: read each source file into a typed [`Document`].
+//!
+//! Checks what can be checked from one file alone (UTF-8, YAML syntax, known keys, types) and
+//! renders every Markdown string once. Checks that need the whole book, such as dimension
+//! levels or guide targets, belong to the model stage.
+
+pub mod front_matter;
+pub mod markdown;
+
+use std::path::Path;
+
+use serde_yaml::Value;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
+use crate::discover::{SourceFile, SourceKind};
+use front_matter::{FrontMatter, key_name, scalar_text, type_name};
+use markdown::{Body, Markdown};
+
+/// One Markdown source file, parsed.
+#[derive(Debug)]
+pub struct Document {
+    pub source: SourceFile,
+    pub meta: PageMeta,
+    pub body: Body,
+    pub extra: Extra,
+}
+
+/// Front matter keys common to every kind of page.
+#[derive(Debug)]
+pub struct PageMeta {
+    pub title: String,
+    pub summary_html: String,
+    pub order: i64,
+    pub slug: Option<(String, Position)>,
+    pub toc: Option<bool>,
+}
+
+/// What a document has beyond a plain page.
+#[derive(Debug)]
+pub enum Extra {
+    Page,
+    Matrix,
+    Model(RawModel),
+    Guide(RawQuestion),
+}
+
+#[derive(Debug)]
+pub struct RawModel {
+    pub values: Vec<RawCell>,
+    /// Where `values:` is, for problems about the whole set.
+    pub values_position: Position,
+    pub pros: Vec<String>,
+    pub cons: Vec<String>,
+}
+
+/// A model's value on one dimension, before it is checked against the dimension.
+#[derive(Debug)]
+pub struct RawCell {
+    pub key: String,
+    pub position: Position,
+    pub value: RawValue,
+    pub note_html: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum RawValue {
+    One { text: String, html: String },
+    Many(Vec<String>),
+}
+
+#[derive(Debug)]
+pub struct RawQuestion {
+    pub text_html: String,
+    pub position: Position,
+    pub answers: Vec<RawAnswer>,
+}
+
+#[derive(Debug)]
+pub struct RawAnswer {
+    pub label_html: String,
+    pub why_html: Option<String>,
+    pub position: Position,
+    pub next: RawNext,
+}
+
+#[derive(Debug)]
+pub enum RawNext {
+    Question(RawQuestion),
+    Model { slug: String, position: Position },
+}
+
+const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc"];
+const MATRIX_KEYS: &[&str] = &["title", "summary", "toc"];
+const MODEL_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "values", "pros", "cons"];
+const GUIDE_KEYS: &[&str] = &["title", "summary", "toc", "question"];
+/// Ids the model template uses for its own sections.
+const MODEL_RESERVED_IDS: &[&str] = &["values", "pros", "cons", "notes"];
+
+/// Parses every Markdown file; other files are passed through as assets.
+pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> Result<(Vec<Document>, Vec<SourceFile>), Diagnostics> {
+    let mut documents = Vec::new();
+    let mut assets = Vec::new();
+    let mut problems = Diagnostics::new();
+    for file in files {
+        if file.kind == SourceKind::Asset {
+            assets.push(file);
+            continue;
+        }
+        match parse_document(file, config) {
+            Ok(document) => documents.push(document),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok((documents, assets))
+}
+
+fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnostic>> {
+    let shown = source.shown.clone();
+    let bytes = std::fs::read(&source.absolute).map_err(|err| {
+        vec![Diagnostic::error(&shown, Position::START, format!("cannot read: {err}"))]
+    })?;
+    let text = decode(&shown, bytes).map_err(|d| vec![d])?;
+    let split = front_matter::split(&shown, &text).map_err(|d| vec![d])?;
+    let fm = FrontMatter::parse(&shown, split.yaml).map_err(|d| vec![d])?;
+    let md = Markdown::new(&source.relative, config.markdown.smart_punctuation);
+    let mut problems = Vec::new();
+
+    let (allowed, what) = match source.kind {
+        SourceKind::Model => (MODEL_KEYS, "a model page"),
+        SourceKind::Guide => (GUIDE_KEYS, "the guide"),
+        SourceKind::Matrix => (MATRIX_KEYS, "the matrix page"),
+        _ => (PAGE_KEYS, "a page"),
+    };
+    problems.extend(fm.unknown_keys(&shown, allowed, what));
+    let meta = page_meta(&shown, &fm, &md, split.yaml.is_some(), &mut problems);
+    let extra = match source.kind {
+        SourceKind::Model => Extra::Model(raw_model(&shown, &fm, &md, &mut problems)),
+        SourceKind::Guide => match raw_guide(&shown, &fm, &md, &mut problems) {
+            Some(question) => Extra::Guide(question),
+            None => Extra::Page,
+        },
+        SourceKind::Matrix => Extra::Matrix,
+        _ => Extra::Page,
+    };
+    let reserved = if source.kind == SourceKind::Model { MODEL_RESERVED_IDS } else { &[] };
+    let body = md.body(split.body, split.body_line, reserved);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Document {
+        source,
+        meta,
+        body,
+        extra,
+    })
+}
+
+/// Reads the file as UTF-8, pointing at the first byte that is not.
+fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
+        let position = LineIndex::new(&prefix, 1).position(prefix.len());
+        Diagnostic::error(shown, position, "the file is not valid UTF-8")
+            .with_help("save the file as UTF-8 (most editors have an \"encoding\" setting)")
+    })
+}
+
+fn page_meta(shown: &Path, fm: &FrontMatter, md: &Markdown, has_front_matter: bool, problems: &mut Vec<Diagnostic>) -> PageMeta {
+    let title = match fm.get("title").map(|v| (scalar_text(v), v)) {
+        Some((Some(title), _)) if !title.trim().is_empty() => title,
+        Some((_, value)) => {
+            problems.push(key_error(shown, fm, "title", format!("the title is {}, not text", type_name(value))));
+            String::new()
+        }
+        None => {
+            let position = if has_front_matter { Position::new(2, 1) } else { Position::START };
+            let help = if has_front_matter { "add `title: ...` to the front matter" } else { "start the file with front matter: `---`, `title: ...`, `---`" };
+            problems.push(Diagnostic::error(shown, position, "the page has no title").with_help(help));
+            String::new()
+        }
+    };
+    let order = match fm.get("order") {
+        None => 0,
+        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+        Some(value) => {
+            problems.push(key_error(shown, fm, "order", format!("`order` must be a whole number, not {}", type_name(value))));
+            0
+        }
+    };
+    let slug = fm.get("slug").and_then(|value| {
+        let position = fm.find_key("slug", 0).map_or(Position::START, |(_, p)| p);
+        match scalar_text(value) {
+            Some(slug) if crate::text::slugify(&slug) == slug => Some((slug, position)),
+            _ => {
+                problems.push(Diagnostic::error(shown, position, "`slug` must be lowercase letters, digits and hyphens")
+                    .with_help("e.g. `slug: free-threading`"));
+                None
+            }
+        }
+    });
+    let toc = match fm.get("toc") {
+        None => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(value) => {
+            problems.push(key_error(shown, fm, "toc", format!("`toc` must be true or false, not {}", type_name(value))));
+            None
+        }
+    };
+    let summary_html = match fm.get("summary") {
+        None => String::new(),
+        Some(value) => match scalar_text(value) {
+            Some(summary) => md.inline(&summary),
+            None => {
+                problems.push(key_error(shown, fm, "summary", "`summary` must be text".to_string()));
+                String::new()
+            }
+        },
+    };
+    PageMeta {
+        title,
+        summary_html,
+        order,
+        slug,
+        toc,
+    }
+}
+
+fn key_error(shown: &Path, fm: &FrontMatter, key: &str, message: String) -> Diagnostic {
+    let position = fm.find_key(key, 0).map_or(Position::START, |(_, p)| p);
+    Diagnostic::error(shown, position, message)
+}
+
+fn raw_model(shown: &Path, fm: &FrontMatter, md: &Markdown, problems: &mut Vec<Diagnostic>) -> RawModel {
+    let (values_line, values_position) = fm.find_key("values", 0).unwrap_or((0, Position::new(2, 1)));
+    let mut values = Vec::new();
+    match fm.get("values") {
+        Some(Value::Mapping(mapping)) => {
+            let mut cursor = values_line;
+            for (key, value) in mapping {
+                let key = key_name(key);
+                let (line, position) = fm.find_key(&key, cursor).unwrap_or((cursor, values_position));
+                cursor = line;
+                if let Some(cell) = raw_cell(shown, key, position, value, md, problems) {
+                    values.push(cell);
+                }
+            }
+        }
+        Some(value) => problems.push(Diagnostic::error(shown, values_position, format!("`values` must be a mapping of dimension keys to values, not {}", type_name(value)))
+            .with_help("write `values:` and under it one `dimension: value` line per dimension")),
+        None => {}
+    }
+    RawModel {
+        values,
+        values_position,
+        pros: string_list(shown, fm, "pros", md, problems),
+        cons: string_list(shown, fm, "cons", md, problems),
+    }
+}
+
+fn raw_cell(shown: &Path, key: String, position: Position, value: &Value, md: &Markdown, problems: &mut Vec<Diagnostic>) -> Option<RawCell> {
+    let (value, note) = match value {
+        Value::Mapping(mapping) => {
+            for inner in mapping.keys().map(key_name) {
+                if inner != "value" && inner != "note" {
+                    problems.push(Diagnostic::error(shown, position, format!("unknown key `{inner}` in the value of `{key}`"))
+                        .with_help("a value with a note is written `{ value: ..., note: \"...\" }`"));
+                }
+            }
+            (mapping.get("value"), mapping.get("note"))
+        }
+        other => (Some(other), None),
+    };
+    let note_html = match note.map(scalar_text) {
+        None => None,
+        Some(Some(note)) => Some(md.inline(&note)),
+        Some(None) => {
+            problems.push(Diagnostic::error(shown, position, format!("the note of `{key}` must be text")));
+            None
+        }
+    };
+    let value = match value {
+        Some(Value::Sequence(items)) => {
+            let texts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
+            texts.map(RawValue::Many)
+        }
+        Some(value) => scalar_text(value).map(|text| RawValue::One { html: md.inline(&text), text }),
+        None => None,
+    };
+    let Some(value) = value else {
+        problems.push(Diagnostic::error(shown, position, format!("`{key}` has no usable value"))
+            .with_help("give one of the dimension's levels, a list of them, text, or `n/a`"));
+        return None;
+    };
+    Some(RawCell { key, position, value, note_html })
+}
+
+fn string_list(shown: &Path, fm: &FrontMatter, key: &str, md: &Markdown, problems: &mut Vec<Diagnostic>) -> Vec<String> {
+    match fm.get(key) {
+        None => Vec::new(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|item| match scalar_text(item) {
+                Some(text) => Some(md.inline(&text)),
+                None => {
+                    problems.push(key_error(shown, fm, key, format!("every item of `{key}` must be text, not {}", type_name(item))));
+                    None
+                }
+            })
+            .collect(),
+        Some(value) => {
+            problems.push(key_error(shown, fm, key, format!("`{key}` must be a list, not {}", type_name(value)))
+                .with_help(format!("write `{key}:` and under it one `- item` line per entry")));
+            Vec::new()
+        }
+    }
+}
+
+fn raw_guide(shown: &Path, fm: &FrontMatter, md: &Markdown, problems: &mut Vec<Diagnostic>) -> Option<RawQuestion> {
+    let Some(question) = fm.get("question") else {
+        problems.push(Diagnostic::error(shown, Position::new(2, 1), "the guide has no `question`")
+            .with_help("the guide's front matter holds a tree: `question:` with `text:` and `answers:`; see README"));
+        return None;
+    };
+    let mut cursor = fm.find_key("question", 0).map_or(0, |(line, _)| line);
+    raw_question(shown, fm, question, md, &mut cursor, problems)
+}
+
+/// Reads one question and its answers, in document order so `cursor` can find each key's line.
+fn raw_question(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, cursor: &mut usize, problems: &mut Vec<Diagnostic>) -> Option<RawQuestion> {
+    let here = fm.find_key("text", *cursor).map_or(Position::START, |(_, p)| p);
+    let Value::Mapping(mapping) = value else {
+        problems.push(Diagnostic::error(shown, here, "a question must be a mapping with `text` and `answers`"));
+        return None;
+    };
+    check_keys(shown, mapping, &["text", "answers"], here, problems);
+    let text = mapping.get("text").and_then(scalar_text);
+    let (line, position) = fm.find_key("text", *cursor).unwrap_or((*cursor, here));
+    *cursor = line;
+    let Some(text) = text else {
+        problems.push(Diagnostic::error(shown, position, "a question needs `text`").with_help("e.g. `text: Is the work CPU-bound?`"));
+        return None;
+    };
+    let answers = match mapping.get("answers") {
+        Some(Value::Sequence(items)) if !items.is_empty() => items
+            .iter()
+            .filter_map(|item| raw_answer(shown, fm, item, md, cursor, problems))
+            .collect(),
+        _ => {
+            problems.push(Diagnostic::error(shown, position, "a question needs a non-empty list of `answers`"));
+            Vec::new()
+        }
+    };
+    Some(RawQuestion { text_html: md.inline(&text), position, answers })
+}
+
+fn raw_answer(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, cursor: &mut usize, problems: &mut Vec<Diagnostic>) -> Option<RawAnswer> {
+    let (line, position) = fm.find_key("label", *cursor).unwrap_or((*cursor, Position::START));
+    *cursor = line;
+    let Value::Mapping(mapping) = value else {
+        problems.push(Diagnostic::error(shown, position, "an answer must be a mapping with `label` and `model` or `question`"));
+        return None;
+    };
+    check_keys(shown, mapping, &["label", "why", "model", "question"], position, problems);
+    let label = mapping.get("label").and_then(scalar_text);
+    let why = mapping.get("why").and_then(scalar_text);
+    let next = match (mapping.get("model"), mapping.get("question")) {
+        (Some(model), None) => {
+            let (line, model_position) = fm.find_key("model", *cursor).unwrap_or((*cursor, position));
+            *cursor = line;
+            scalar_text(model).map(|slug| RawNext::Model { slug, position: model_position })
+        }
+        (None, Some(question)) => raw_question(shown, fm, question, md, cursor, problems).map(RawNext::Question),
+        _ => {
+            problems.push(Diagnostic::error(shown, position, "an answer needs exactly one of `model` or `question`")
+                .with_help("`model: threads` ends the path at a model; `question:` asks another question"));
+            None
+        }
+    };
+    let Some(label) = label else {
+        problems.push(Diagnostic::error(shown, position, "an answer needs a `label`"));
+        return None;
+    };
+    Some(RawAnswer {
+        label_html: md.inline(&label),
+        why_html: why.map(|why| md.inline(&why)),
+        position,
+        next: next?,
+    })
+}
+
+fn check_keys(shown: &Path, mapping: &serde_yaml::Mapping, allowed: &[&str], position: Position, problems: &mut Vec<Diagnostic>) {
+    for key in mapping.keys().map(key_name) {
+        if !allowed.contains(&key.as_str()) {
+            let help = match crate::diagnostic::did_you_mean(&key, allowed.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("allowed here: {}", allowed.join(", ")),
+            };
+            problems.push(Diagnostic::error(shown, position, format!("unknown key `{key}`")).with_help(help));
+        }
+    }
+}

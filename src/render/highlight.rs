@@ -1,0 +1,246 @@
+//! Build-time syntax highlighting that emits Pygments' token classes.
+//!
+//! Owns `syntect`. Tokens get the short class names Pygments uses (`k`, `kn`, `nf`, `s2`, `c1`,
+//! ...), so one stylesheet colours them on the standalone site and, when a fragment is embedded
+//! in Sphinx docs, the host's own Pygments stylesheet colours them like the code around them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+use crate::text::escape_html_into;
+
+/// Precompiled by build.rs; loading it takes about a millisecond, and it is immutable, so one
+/// shared copy serves every thread.
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(|| {
+    syntect::dumps::from_uncompressed_data(include_bytes!(concat!(env!("OUT_DIR"), "/syntaxes.bin")))
+        .expect("the syntax dump written by build.rs loads")
+});
+
+/// Scope prefixes and the Pygments class they map to. The innermost scope with a rule wins;
+/// among rules, the longest prefix.
+const RULES: &[(&str, &str)] = &[
+    ("comment.block.documentation", "sd"),
+    ("comment.line", "c1"),
+    ("comment.block", "cm"),
+    ("comment", "c"),
+    ("string.quoted.docstring", "sd"),
+    ("string.quoted.double", "s2"),
+    ("string.quoted.single", "s1"),
+    ("string.regexp", "sr"),
+    ("string.quoted", "s"),
+    ("string.interpolated", "s"),
+    ("constant.character.escape", "se"),
+    ("constant.numeric.integer", "mi"),
+    ("constant.numeric.float", "mf"),
+    ("constant.numeric", "m"),
+    ("constant.language", "kc"),
+    ("constant.other.datetime", "l"),
+    ("storage.type", "k"),
+    ("storage.modifier", "k"),
+    ("keyword.control.import", "kn"),
+    ("keyword.control.from", "kn"),
+    ("keyword.operator.word", "ow"),
+    ("keyword.operator.logical.python", "ow"),
+    ("keyword.operator", "o"),
+    ("keyword", "k"),
+    ("support.function.builtin", "nb"),
+    ("support.function", "nb"),
+    ("support.type.exception", "ne"),
+    ("support.type", "nb"),
+    ("support.class.builtin", "nb"),
+    ("variable.language", "bp"),
+    ("variable.other.readwrite.shell", "nv"),
+    ("variable.other.shell", "nv"),
+    ("variable.annotation", "nd"),
+    ("meta.annotation", "nd"),
+    ("entity.name.function.decorator", "nd"),
+    ("entity.name.function", "nf"),
+    ("entity.name.class", "nc"),
+    ("entity.name.type.class", "nc"),
+    ("entity.name.struct", "nc"),
+    ("entity.name.enum", "nc"),
+    ("entity.name.namespace", "nn"),
+    ("entity.name.section", "nn"),
+    ("entity.name.tag", "nt"),
+    ("entity.other.attribute-name", "na"),
+    ("meta.mapping.key", "nt"),
+    ("generic.prompt", "gp"),
+    ("generic.output", "go"),
+    ("generic.traceback", "gt"),
+    ("generic.error", "gr"),
+    ("invalid", "err"),
+];
+
+/// Languages written in fences under another name than syntect knows them by.
+const ALIASES: &[(&str, &str)] = &[
+    ("py", "Python"),
+    ("py3", "Python"),
+    ("python", "Python"),
+    ("python3", "Python"),
+    ("pycon", "Python Console"),
+    ("python-console", "Python Console"),
+    ("pyrepl", "Python Console"),
+    ("console", "Shell Session"),
+    ("shell-session", "Shell Session"),
+    ("sh", "Bourne Again Shell (bash)"),
+    ("shell", "Bourne Again Shell (bash)"),
+    ("bash", "Bourne Again Shell (bash)"),
+    ("zsh", "Bourne Again Shell (bash)"),
+    ("toml", "TOML"),
+    ("yaml", "YAML"),
+    ("yml", "YAML"),
+    ("json", "JSON"),
+    ("rust", "Rust"),
+    ("rs", "Rust"),
+];
+
+thread_local! {
+    /// Scope-to-class answers; a pure function of the scope, cached per thread.
+    static CLASS_CACHE: RefCell<HashMap<Scope, Option<&'static str>>> = RefCell::new(HashMap::new());
+}
+
+/// Highlights `code` written in `lang` into the HTML that goes inside `<pre>`.
+/// An unknown language, or a grammar failure, gives escaped plain text.
+pub fn highlight(code: &str, lang: Option<&str>) -> String {
+    let syntax = lang.and_then(find_syntax);
+    let highlighted = syntax.and_then(|syntax| highlight_with(code, syntax));
+    highlighted.unwrap_or_else(|| {
+        let mut out = String::with_capacity(code.len());
+        escape_html_into(&mut out, code);
+        out
+    })
+}
+
+/// Whether `lang` has a grammar, for callers that want to warn about unknown languages.
+pub fn knows_language(lang: &str) -> bool {
+    find_syntax(lang).is_some()
+}
+
+fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
+    let lower = lang.to_ascii_lowercase();
+    match ALIASES.iter().find(|(alias, _)| *alias == lower) {
+        Some((_, name)) => SYNTAXES.find_syntax_by_name(name),
+        None => SYNTAXES.find_syntax_by_token(&lower),
+    }
+}
+
+fn highlight_with(code: &str, syntax: &SyntaxReference) -> Option<String> {
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut out = Spans::default();
+    for line in LinesWithEndings::from(code) {
+        let ops = state.parse_line(line, &SYNTAXES).ok()?;
+        let mut start = 0;
+        for (index, op) in ops {
+            out.push(&line[start..index], class_of(&stack));
+            start = index;
+            stack.apply(&op).ok()?;
+        }
+        out.push(&line[start..], class_of(&stack));
+    }
+    Some(out.finish())
+}
+
+fn class_of(stack: &ScopeStack) -> Option<&'static str> {
+    CLASS_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        stack.as_slice().iter().rev().find_map(|scope| {
+            *cache.entry(*scope).or_insert_with(|| class_for_scope(&scope.build_string()))
+        })
+    })
+}
+
+fn class_for_scope(scope: &str) -> Option<&'static str> {
+    RULES
+        .iter()
+        .filter(|(prefix, _)| {
+            scope.starts_with(prefix)
+                && scope[prefix.len()..].chars().next().is_none_or(|c| c == '.')
+        })
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, class)| *class)
+}
+
+/// Accumulates text into `<span class>` runs, merging neighbours of the same class.
+#[derive(Default)]
+struct Spans {
+    html: String,
+    run: String,
+    class: Option<&'static str>,
+}
+
+impl Spans {
+    fn push(&mut self, text: &str, class: Option<&'static str>) {
+        if text.is_empty() {
+            return;
+        }
+        // Whitespace joins the current run: it looks the same and saves spans.
+        let joins = class == self.class || (text.trim().is_empty() && !self.run.is_empty());
+        if !joins {
+            self.flush();
+            self.class = class;
+        }
+        self.run.push_str(text);
+    }
+
+    fn flush(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        match self.class {
+            Some(class) => {
+                self.html.push_str("<span class=\"");
+                self.html.push_str(class);
+                self.html.push_str("\">");
+                escape_html_into(&mut self.html, &self.run);
+                self.html.push_str("</span>");
+            }
+            None => escape_html_into(&mut self.html, &self.run),
+        }
+        self.run.clear();
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_gets_pygments_classes() {
+        let html = highlight("import os\ndef f():\n    return 'x'  # done\n", Some("python"));
+        assert!(html.contains("<span class=\"kn\">import</span>"), "{html}");
+        assert!(html.contains("<span class=\"nf\">f</span>"), "{html}");
+        assert!(html.contains("class=\"s1\""), "{html}");
+        assert!(html.contains("<span class=\"c1\"># done"), "{html}");
+    }
+
+    #[test]
+    fn console_sessions_mark_prompts_and_output() {
+        let html = highlight(">>> print(1)\n1\n", Some("pycon"));
+        assert!(html.contains("<span class=\"gp\">&gt;&gt;&gt;</span>"), "{html}");
+        assert!(html.contains("<span class=\"go\">1"), "{html}");
+    }
+
+    #[test]
+    fn toml_yaml_json_rust_and_shell_are_known() {
+        for lang in ["toml", "yaml", "json", "rust", "sh", "console"] {
+            assert!(knows_language(lang), "{lang}");
+        }
+        let html = highlight("[build]\ntheme = \"x\"\n", Some("toml"));
+        assert!(html.contains("<span class=\"nt\">theme</span>"), "{html}");
+    }
+
+    #[test]
+    fn unknown_languages_are_escaped_text() {
+        assert_eq!(highlight("<b>", Some("klingon")), "&lt;b&gt;");
+    }
+}

@@ -1,0 +1,162 @@
+//! Stage 5: the validated [`Site`] to the files of the static site, in memory.
+//!
+//! Owns the theme (tera) and highlighting (syntect). Produces a sorted list of [`Output`]s;
+//! writing them is the next stage's job, so `check` can render without touching the disk.
+
+pub mod highlight;
+pub mod theme;
+pub mod views;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Page, Site};
+use crate::parse::markdown::{CodeBlock, Segment};
+use crate::text::{escape_html, slugify};
+use crate::urls;
+pub use theme::Theme;
+
+/// One file of the built site.
+#[derive(Debug)]
+pub struct Output {
+    /// Path relative to the output folder, with `/` separators.
+    pub path: String,
+    pub contents: Contents,
+}
+
+#[derive(Debug)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A source file copied as it is.
+    CopyOf(PathBuf),
+}
+
+/// Renders every page, the sitemap and the theme's static files.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
+    let mut outputs = Vec::new();
+    let mut problems = Diagnostics::new();
+    let mut add = |path: String, rendered: Result<String, Diagnostic>| match rendered {
+        Ok(html) => outputs.push(Output { path, contents: Contents::Bytes(html.into_bytes()) }),
+        Err(problem) => problems.push(problem),
+    };
+
+    add(urls::output_file(""), render_page(site, theme, &site.home, "home.html", |_| {}));
+    for page in &site.pages {
+        add(urls::output_file(&page.dir), render_page(site, theme, page, "page.html", |_| {}));
+    }
+    for model in &site.models {
+        let rendered = render_page(site, theme, &model.page, "model.html", |context| {
+            let (view, notes) = views::model(site, model);
+            context.insert("model", &view);
+            context.insert("notes", &notes);
+        });
+        add(urls::output_file(&model.page.dir), rendered);
+    }
+    let matrix_dir = &site.matrix.dir;
+    add(urls::output_file(matrix_dir), render_page(site, theme, &site.matrix, "matrix.html", |context| {
+        context.insert("matrix", &views::matrix(site, matrix_dir));
+    }));
+    if let Some(guide) = &site.guide {
+        add(urls::output_file(&guide.page.dir), render_page(site, theme, &guide.page, "guide.html", |context| {
+            context.insert("guide", &views::guide_steps(site, &guide.root, &guide.page.dir));
+            context.insert("matrix_url", &urls::link(&guide.page.dir, matrix_dir));
+        }));
+    }
+    add("404.html".to_string(), render_not_found(site, theme));
+    if let Some(base) = &site.base_url {
+        add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    outputs.extend(theme.statics.iter().map(|(path, bytes)| Output { path: path.clone(), contents: Contents::Bytes(bytes.clone()) }));
+    outputs.extend(site.assets.iter().map(|asset| Output {
+        path: asset.relative.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/"),
+        contents: Contents::CopyOf(asset.absolute.clone()),
+    }));
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+fn render_page(site: &Site, theme: &Theme, page: &Page, template: &str, extra: impl FnOnce(&mut Context)) -> Result<String, Diagnostic> {
+    let mut context = base_context(site, &page.dir);
+    context.insert("page", &views::page(site, page, body_html(page)));
+    extra(&mut context);
+    theme.render(template, &context)
+}
+
+fn base_context(site: &Site, dir: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("site", &views::site(site));
+    context.insert("nav", &views::nav(site, dir));
+    context.insert("root", &urls::root_from(dir));
+    context
+}
+
+/// The 404 page is served at any depth, so its links start from the site's published path.
+fn render_not_found(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
+    let root = site.base_url.as_deref().map_or("/".to_string(), base_path);
+    let mut context = base_context(site, "");
+    let nav: Vec<views::NavItem> = views::nav(site, "")
+        .into_iter()
+        .map(|mut item| {
+            item.url = format!("{root}{}", item.url);
+            item.current = false;
+            item
+        })
+        .collect();
+    context.insert("nav", &nav);
+    context.insert("root", &root);
+    theme.render("404.html", &context)
+}
+
+/// The path part of an absolute URL: `https://h/docs/` gives `/docs/`.
+fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("/".to_string(), |i| after_scheme[i..].to_string())
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+}
+
+fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diagnostic> {
+    let mut dirs: Vec<&str> = vec![site.home.dir.as_str(), site.matrix.dir.as_str()];
+    dirs.extend(site.models.iter().map(|m| m.page.dir.as_str()));
+    dirs.extend(site.guide.iter().map(|g| g.page.dir.as_str()));
+    dirs.extend(site.pages.iter().map(|p| p.dir.as_str()));
+    dirs.sort_unstable();
+    let entries: Vec<SitemapEntry> = dirs.into_iter().map(|dir| SitemapEntry { loc: format!("{base}{dir}") }).collect();
+    let mut context = Context::new();
+    context.insert("entries", &entries);
+    theme.render("sitemap.xml", &context)
+}
+
+fn body_html(page: &Page) -> String {
+    let mut html = String::new();
+    for segment in &page.body.segments {
+        match segment {
+            Segment::Html(text) => html.push_str(text),
+            Segment::Code(block) => html.push_str(&code_html(block)),
+        }
+    }
+    html
+}
+
+/// A code block in the markup Pygments produces, inside a wrapper the theme's script uses.
+pub fn code_html(block: &CodeBlock) -> String {
+    let lang = block.lang.as_deref();
+    let lang_class = lang.map_or_else(|| "text".to_string(), slugify);
+    let title = block
+        .attr("title")
+        .map(|title| format!("<div class=\"code-title\">{}</div>", escape_html(title)))
+        .unwrap_or_default();
+    format!(
+        "<div class=\"code-block\" data-lang=\"{lang_class}\">{title}<div class=\"highlight-{lang_class} notranslate\"><div class=\"highlight\"><pre><code>{}</code></pre></div></div></div>\n",
+        highlight::highlight(&block.code, lang)
+    )
+}

@@ -1,0 +1,148 @@
+//! The theme: the default one embedded in the binary, overridden file by file by a book's own.
+//!
+//! Owns `tera`. Every embedded template is registered as `default/<name>` and found by its bare
+//! name through Tera's fallback prefix; a book's `themes/<name>/templates/<file>` is registered
+//! under the bare name and so wins, and it can still `{% extends "default/<file>" %}` to change
+//! one block instead of copying the whole template.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, ErrorKind, Tera};
+
+use crate::config::{BOOK_FILE, Config};
+use crate::diagnostic::{Diagnostic, Position, display_path};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
+}
+
+const DEFAULT_PREFIX: &str = "default/";
+const TEMPLATES: &str = "templates/";
+const STATIC: &str = "static/";
+
+/// Where a theme file came from, to point at it in messages.
+#[derive(Debug, Clone)]
+enum Origin {
+    Embedded,
+    Book(PathBuf),
+}
+
+#[derive(Debug)]
+struct ThemeFile {
+    origin: Origin,
+    bytes: Vec<u8>,
+}
+
+/// Templates ready to render, and the static files to copy.
+pub struct Theme {
+    tera: Tera,
+    /// Template name (as Tera knows it) to the path shown in messages.
+    shown: BTreeMap<String, String>,
+    /// Output path (relative to the site root) to contents.
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Every file of the embedded default theme, for `versus init` and tests.
+pub fn default_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::DEFAULT_THEME
+}
+
+impl Theme {
+    pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
+        let mut files: BTreeMap<String, ThemeFile> = embedded::DEFAULT_THEME
+            .iter()
+            .map(|(path, bytes)| (path.to_string(), ThemeFile { origin: Origin::Embedded, bytes: bytes.to_vec() }))
+            .collect();
+        if let Some(name) = &config.theme {
+            let dir = config.root.join("themes").join(name);
+            if !dir.is_dir() {
+                return Err(unknown_theme(&config.root, name));
+            }
+            for (path, file) in read_dir_files(&config.root, &dir)? {
+                files.insert(path, file);
+            }
+        }
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([DEFAULT_PREFIX])
+            .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;
+        let mut shown = BTreeMap::new();
+        let mut templates = Vec::new();
+        for (path, bytes) in embedded::DEFAULT_THEME {
+            if let Some(name) = path.strip_prefix(TEMPLATES) {
+                let registered = format!("{DEFAULT_PREFIX}{name}");
+                shown.insert(registered.clone(), format!("(built-in theme) {path}"));
+                templates.push((registered, String::from_utf8_lossy(bytes).into_owned()));
+            }
+        }
+        for (path, file) in &files {
+            if let (Some(name), Origin::Book(source)) = (path.strip_prefix(TEMPLATES), &file.origin) {
+                shown.insert(name.to_string(), source.display().to_string());
+                templates.push((name.to_string(), String::from_utf8_lossy(&file.bytes).into_owned()));
+            }
+        }
+        let mut theme = Theme { tera, shown, statics: Vec::new() };
+        if let Err(err) = theme.tera.add_raw_templates(templates) {
+            return Err(theme.diagnostic(&err));
+        }
+        theme.statics = files
+            .into_iter()
+            .filter_map(|(path, file)| Some((path.strip_prefix(STATIC)?.to_string(), file.bytes)))
+            .collect();
+        Ok(theme)
+    }
+
+    /// Renders `template` with `context`, pointing at the template on failure.
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|err| self.diagnostic(&err))
+    }
+
+    fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
+        let help = "fix the template; the theme's templates are documented in README (Themes)";
+        match err.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                let path = self.shown.get(report.filename()).cloned().unwrap_or_else(|| report.filename().to_string());
+                let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+                Diagnostic::error(path, Position::new(span.start_line, span.start_col + 1), format!("{kind}: {}", report.message()))
+                    .with_help(help)
+            }
+            other => Diagnostic::error("themes", Position::START, format!("template error: {other}")).with_help(help),
+        }
+    }
+}
+
+fn unknown_theme(root: &Path, name: &str) -> Diagnostic {
+    let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .map(|entries| {
+            let mut names: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        })
+        .unwrap_or_default();
+    let help = match crate::diagnostic::did_you_mean(name, available.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if available.is_empty() => "create themes/<name>/ with the files to override, or remove `theme` to use the built-in one".to_string(),
+        None => format!("themes found in themes/: {}", available.join(", ")),
+    };
+    Diagnostic::error(BOOK_FILE, Position::START, format!("unknown theme `{name}`: there is no folder themes/{name}/")).with_help(help)
+}
+
+fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, ThemeFile)>, Diagnostic> {
+    let files = crate::discover::files_below(dir).map_err(|err| {
+        Diagnostic::error(display_path(root, dir), Position::NONE, format!("cannot read the theme: {err}"))
+    })?;
+    files
+        .into_iter()
+        .map(|(name, path)| {
+            let shown = display_path(root, &path);
+            let bytes = std::fs::read(&path)
+                .map_err(|err| Diagnostic::error(&shown, Position::NONE, format!("cannot read: {err}")))?;
+            Ok((name, ThemeFile { origin: Origin::Book(shown), bytes }))
+        })
+        .collect()
+}

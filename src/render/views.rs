@@ -1,0 +1,260 @@
+//! What templates see: plain serializable views built from the [`Site`], one function each.
+//!
+//! Templates never see the model types, so the template contract is this file. All URLs in a
+//! view are relative to the page being rendered.
+
+use serde::Serialize;
+
+use crate::config::DimensionKind;
+use crate::model::{Cell, CellValue, Model, Next, Page, Question, Site};
+use crate::text::escape_html;
+use crate::urls;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub authors: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+    /// `home`, `model`, `matrix`, `guide` or `page`.
+    pub section: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub content: String,
+    pub toc: Vec<TocEntry<'a>>,
+    /// Relative prefix from this page to the site root (`../../`).
+    pub root: String,
+    pub canonical: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct DimensionView<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub help: &'a str,
+    /// `scale`, `tags` or `text`.
+    pub kind: &'static str,
+    pub facet: bool,
+    pub levels: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct ValueView<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub help: &'a str,
+    pub html: String,
+    /// The levels this value holds, for filtering (empty for text).
+    pub levels: Vec<&'a str>,
+    /// Position on the dimension's scale, for sorting; -1 for n/a, 0 for text.
+    pub rank: i64,
+    pub note: Option<NoteRef>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct NoteRef {
+    pub number: usize,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+pub struct ModelView<'a> {
+    pub slug: &'a str,
+    pub values: Vec<ValueView<'a>>,
+    pub pros: &'a [String],
+    pub cons: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct RowView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub cells: Vec<ValueView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct MatrixView<'a> {
+    pub dimensions: Vec<DimensionView<'a>>,
+    pub rows: Vec<RowView<'a>>,
+    pub notes: Vec<NoteRef>,
+}
+
+/// The guide tree flattened into open/close steps, so templates need no recursion.
+#[derive(Serialize)]
+pub struct GuideStep {
+    /// `question`, `answer`, `end-answer` or `end-question`.
+    pub kind: &'static str,
+    pub id: String,
+    pub html: String,
+    pub why: Option<String>,
+    pub model_title: Option<String>,
+    pub model_url: Option<String>,
+    pub model_slug: Option<String>,
+}
+
+pub fn site(site: &Site) -> SiteView<'_> {
+    SiteView {
+        title: &site.title,
+        description: &site.description,
+        language: &site.language,
+        authors: &site.authors,
+    }
+}
+
+pub fn nav(site: &Site, from: &str) -> Vec<NavItem> {
+    let item = |page: &Page, section| NavItem {
+        title: page.title.clone(),
+        url: urls::link(from, &page.dir),
+        current: page.dir == from,
+        section,
+    };
+    let mut items = vec![item(&site.home, "home")];
+    items.extend(site.models.iter().map(|m| item(&m.page, "model")));
+    items.push(item(&site.matrix, "matrix"));
+    if let Some(guide) = &site.guide {
+        items.push(item(&guide.page, "guide"));
+    }
+    let mut pages: Vec<&Page> = site.pages.iter().collect();
+    pages.sort_by(|a, b| (a.order, &a.dir).cmp(&(b.order, &b.dir)));
+    items.extend(pages.into_iter().map(|p| item(p, "page")));
+    items
+}
+
+pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
+    let toc = if page.toc {
+        page.body
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    PageView {
+        title: &page.title,
+        summary: &page.summary_html,
+        content,
+        toc,
+        root: urls::root_from(&page.dir),
+        canonical: site.base_url.as_ref().map(|base| format!("{base}{}", page.dir)),
+    }
+}
+
+pub fn dimensions(site: &Site) -> Vec<DimensionView<'_>> {
+    site.dimensions
+        .iter()
+        .map(|d| {
+            let (kind, levels): (&'static str, &[String]) = match &d.kind {
+                DimensionKind::Scale(levels) => ("scale", levels),
+                DimensionKind::Tags(levels) => ("tags", levels),
+                DimensionKind::Text => ("text", &[]),
+            };
+            DimensionView { key: &d.key, label: &d.label, help: &d.help, kind, facet: d.facet, levels }
+        })
+        .collect()
+}
+
+/// A model's values; each note is numbered after those already in `notes`.
+fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<NoteRef>) -> Vec<ValueView<'a>> {
+    site.dimensions
+        .iter()
+        .zip(&model.cells)
+        .map(|(dimension, cell)| {
+            let note = cell.note_html.as_ref().map(|html| {
+                let note = NoteRef { number: notes.len() + 1, html: html.clone() };
+                notes.push(note.clone());
+                note
+            });
+            let (html, levels, rank) = cell_display(&dimension.kind, cell);
+            ValueView { key: &dimension.key, label: &dimension.label, help: &dimension.help, html, levels, rank, note }
+        })
+        .collect()
+}
+
+fn cell_display<'a>(kind: &'a DimensionKind, cell: &Cell) -> (String, Vec<&'a str>, i64) {
+    match (&cell.value, kind) {
+        (CellValue::NotApplicable, _) => ("<span class=\"not-applicable\">n/a</span>".to_string(), Vec::new(), -1),
+        (CellValue::Level(i), DimensionKind::Scale(levels)) => (escape_html(&levels[*i]), vec![levels[*i].as_str()], *i as i64),
+        (CellValue::Tags(tags), DimensionKind::Tags(levels)) => {
+            let names: Vec<&str> = tags.iter().map(|&i| levels[i].as_str()).collect();
+            let rank = tags.first().map_or(0, |&i| i as i64);
+            (escape_html(&names.join(", ")), names, rank)
+        }
+        (CellValue::Text(html), _) => (html.clone(), Vec::new(), 0),
+        // The model stage only builds levels and tags for their own kinds.
+        _ => (String::new(), Vec::new(), 0),
+    }
+}
+
+pub fn model<'a>(site: &'a Site, model: &'a Model) -> (ModelView<'a>, Vec<NoteRef>) {
+    let mut notes = Vec::new();
+    let values = values(site, model, &mut notes);
+    (ModelView { slug: &model.slug, values, pros: &model.pros, cons: &model.cons }, notes)
+}
+
+pub fn matrix<'a>(site: &'a Site, from: &str) -> MatrixView<'a> {
+    let mut notes = Vec::new();
+    let rows = site
+        .models
+        .iter()
+        .map(|model| RowView {
+            slug: &model.slug,
+            title: &model.page.title,
+            summary: &model.page.summary_html,
+            url: urls::link(from, &model.page.dir),
+            cells: values(site, model, &mut notes),
+        })
+        .collect();
+    MatrixView { dimensions: dimensions(site), rows, notes }
+}
+
+pub fn guide_steps(site: &Site, root: &Question, from: &str) -> Vec<GuideStep> {
+    let mut steps = Vec::new();
+    push_question(site, root, from, &mut steps);
+    steps
+}
+
+fn push_question(site: &Site, question: &Question, from: &str, steps: &mut Vec<GuideStep>) {
+    steps.push(step("question", question.id.clone(), question.text_html.clone()));
+    for (i, answer) in question.answers.iter().enumerate() {
+        let mut open = step("answer", format!("{}-{}", question.id, i + 1), answer.label_html.clone());
+        open.why = answer.why_html.clone();
+        if let Next::Model(index) = &answer.next {
+            let model = &site.models[*index];
+            open.model_title = Some(model.page.title.clone());
+            open.model_url = Some(urls::link(from, &model.page.dir));
+            open.model_slug = Some(model.slug.clone());
+        }
+        steps.push(open);
+        if let Next::Question(next) = &answer.next {
+            push_question(site, next, from, steps);
+        }
+        steps.push(step("end-answer", String::new(), String::new()));
+    }
+    steps.push(step("end-question", String::new(), String::new()));
+}
+
+fn step(kind: &'static str, id: String, html: String) -> GuideStep {
+    GuideStep { kind, id, html, why: None, model_title: None, model_url: None, model_slug: None }
+}

@@ -1,0 +1,133 @@
+//! The site's URL policy, in one place.
+//!
+//! Every page lives at a directory path ending in `/` (`models/threads/`; the home page is the
+//! empty path) and is written as `index.html` inside it. Links between pages are always relative
+//! and always name `index.html`, so the site works from `file://` (where a link to a folder shows
+//! a listing) and under any sub-path of a web server.
+
+use std::path::Path;
+
+/// The directory path of the page built from `source`, a path relative to the content folder.
+///
+/// `index.md` is the home page, `a/index.md` is `a/`, and `a/b.md` is `a/b/`.
+pub fn page_dir(source: &Path) -> String {
+    let without_ext = source.with_extension("");
+    let mut parts: Vec<String> = without_ext
+        .iter()
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|last| last == "index") {
+        parts.pop();
+    }
+    dir_of(&parts)
+}
+
+/// A page directory from its segments, with the trailing slash.
+pub fn dir_of(parts: &[String]) -> String {
+    parts.iter().map(|part| format!("{part}/")).collect()
+}
+
+/// The output file of the page at `dir`.
+pub fn output_file(dir: &str) -> String {
+    format!("{dir}index.html")
+}
+
+/// The relative prefix leading from the page at `dir` back to the site root.
+pub fn root_from(dir: &str) -> String {
+    "../".repeat(dir.matches('/').count())
+}
+
+/// A relative link from the page at `from_dir` to the page at `to_dir`.
+pub fn link(from_dir: &str, to_dir: &str) -> String {
+    format!("{}{}", root_from(from_dir), output_file(to_dir))
+}
+
+/// A relative link from the page at `from_dir` to a site file such as `assets/versus.css`.
+pub fn asset(from_dir: &str, file: &str) -> String {
+    format!("{}{}", root_from(from_dir), file)
+}
+
+/// Rewrites a link written in the Markdown of `source` when it names another Markdown file
+/// (`models/threads.md#pros`) into the link to that page. Other links are returned unchanged.
+pub fn rewrite_markdown_link(source: &Path, dest: &str) -> Option<String> {
+    if is_external(dest) || dest.starts_with('/') || dest.starts_with('#') {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (dest, None),
+    };
+    if !path.ends_with(".md") {
+        return None;
+    }
+    let target = resolve_relative(source, path)?;
+    let from = page_dir(source);
+    let to = page_dir(Path::new(&target));
+    let mut url = link(&from, &to);
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+    Some(url)
+}
+
+/// Joins `relative` to the folder of `source`, folding `.` and `..`; `None` if it leaves the
+/// content folder.
+pub fn resolve_relative(source: &Path, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = source
+        .parent()
+        .map(|p| p.iter().filter_map(|s| s.to_str()).collect())
+        .unwrap_or_default();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
+pub fn is_external(dest: &str) -> bool {
+    dest.starts_with("//")
+        || dest
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_map_to_pretty_directories() {
+        assert_eq!(page_dir(Path::new("index.md")), "");
+        assert_eq!(page_dir(Path::new("a/b.md")), "a/b/");
+        assert_eq!(page_dir(Path::new("a/index.md")), "a/");
+    }
+
+    #[test]
+    fn links_are_relative_and_name_index_html() {
+        assert_eq!(link("models/threads/", ""), "../../index.html");
+        assert_eq!(link("", "matrix/"), "matrix/index.html");
+        assert_eq!(asset("guide/", "assets/a.css"), "../assets/a.css");
+    }
+
+    #[test]
+    fn markdown_links_follow_the_source_tree() {
+        let from = Path::new("models/processes.md");
+        assert_eq!(
+            rewrite_markdown_link(from, "threads.md#pros").as_deref(),
+            Some("../threads/index.html#pros")
+        );
+        assert_eq!(
+            rewrite_markdown_link(Path::new("guide.md"), "models/threads.md").as_deref(),
+            Some("../models/threads/index.html")
+        );
+        assert_eq!(rewrite_markdown_link(from, "https://x.org/a.md"), None);
+        assert_eq!(rewrite_markdown_link(from, "../../../x.md"), None);
+    }
+}
