@@ -20,7 +20,9 @@ fn main() {
 }
 
 fn embed_theme(dir: &Path, target: &Path) {
-    let mut table = String::from("/// The default theme's files: (path inside the theme, contents), sorted by path.\n");
+    let mut table = String::from(
+        "/// The default theme's files: (path inside the theme, contents), sorted by path.\n",
+    );
     table.push_str("pub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.expect("themes/default is readable");
@@ -30,7 +32,13 @@ fn embed_theme(dir: &Path, target: &Path) {
         let relative = entry.path().strip_prefix(dir).expect("walked below dir");
         let name: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
         let absolute = fs::canonicalize(entry.path()).expect("theme file exists");
-        writeln!(table, "    ({:?}, include_bytes!({:?})),", name.join("/"), absolute).unwrap();
+        writeln!(
+            table,
+            "    ({:?}, include_bytes!({:?})),",
+            name.join("/"),
+            absolute
+        )
+        .unwrap();
     }
     table.push_str("];\n");
     fs::write(target, table).expect("OUT_DIR is writable");

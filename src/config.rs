@@ -24,11 +24,18 @@ pub struct Config {
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
     /// `None` means the theme embedded in the binary.
-    pub theme: Option<String>,
+    pub theme: Option<ThemeName>,
     /// Absolute URL the site is published at, ending in `/`; only for sitemap and canonical links.
     pub base_url: Option<String>,
     pub markdown: MarkdownOptions,
     pub dimensions: Vec<DimensionSpec>,
+}
+
+/// A theme named in book.toml, with where it was named for messages.
+#[derive(Debug, Clone)]
+pub struct ThemeName {
+    pub name: String,
+    pub position: Position,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -94,7 +101,7 @@ struct RawBookSection {
 struct RawBuild {
     content: Option<PathBuf>,
     output: Option<PathBuf>,
-    theme: Option<String>,
+    theme: Option<Spanned<String>>,
     base_url: Option<Spanned<String>>,
 }
 
@@ -142,15 +149,21 @@ fn default_toc_min_headings() -> usize {
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
     let path = root.join(BOOK_FILE);
     let text = std::fs::read_to_string(&path).map_err(|err| {
-        Diagnostic::error(BOOK_FILE, Position::START, format!("cannot read book.toml: {err}"))
-            .with_help(format!(
-                "run versus in a book's root folder, or name it: `versus build DIR` (looked in {})",
-                root.display()
-            ))
+        Diagnostic::error(
+            BOOK_FILE,
+            Position::START,
+            format!("cannot read book.toml: {err}"),
+        )
+        .with_help(format!(
+            "run versus in a book's root folder, or name it: `versus build DIR` (looked in {})",
+            root.display()
+        ))
     })?;
     let index = LineIndex::new(&text, 1);
     let raw: RawBook = toml::from_str(&text).map_err(|err| {
-        let position = err.span().map_or(Position::START, |s| index.position(s.start));
+        let position = err
+            .span()
+            .map_or(Position::START, |s| index.position(s.start));
         Diagnostic::error(BOOK_FILE, position, err.message().trim().to_string()).with_help(
             "book.toml has the tables [book], [build], [markdown] and [[dimension]]; see README",
         )
@@ -188,9 +201,20 @@ fn resolve(
         description: raw.book.description,
         language: raw.book.language,
         authors: raw.book.authors,
-        content_dir: root.join(raw.build.content.unwrap_or_else(|| PathBuf::from("content"))),
+        content_dir: root.join(
+            raw.build
+                .content
+                .unwrap_or_else(|| PathBuf::from("content")),
+        ),
         output_dir: root.join(output),
-        theme: raw.build.theme.filter(|name| name != "default"),
+        theme: raw
+            .build
+            .theme
+            .filter(|name| name.get_ref() != "default")
+            .map(|name| ThemeName {
+                position: index.position(name.span().start),
+                name: name.into_inner(),
+            }),
         base_url,
         markdown: MarkdownOptions {
             smart_punctuation: raw.markdown.smart_punctuation,
@@ -227,14 +251,22 @@ fn resolve_dimensions(
         let key = dimension.key.into_inner();
         if !is_valid_key(&key) {
             problems.push(
-                Diagnostic::error(BOOK_FILE, key_position, format!("dimension key {key:?} is not a valid key"))
-                    .with_help("use lowercase letters, digits, `-` and `_`, starting with a letter"),
+                Diagnostic::error(
+                    BOOK_FILE,
+                    key_position,
+                    format!("dimension key {key:?} is not a valid key"),
+                )
+                .with_help("use lowercase letters, digits, `-` and `_`, starting with a letter"),
             );
         }
         if !seen.insert(key.clone()) {
             problems.push(
-                Diagnostic::error(BOOK_FILE, key_position, format!("dimension {key:?} is declared twice"))
-                    .with_help("give each [[dimension]] its own key"),
+                Diagnostic::error(
+                    BOOK_FILE,
+                    key_position,
+                    format!("dimension {key:?} is declared twice"),
+                )
+                .with_help("give each [[dimension]] its own key"),
             );
         }
         if let Some(kind) = resolve_kind(&dimension.kind, dimension.levels, index, problems) {
@@ -272,8 +304,12 @@ fn resolve_kind(
         }
         ("text", Some(_)) => {
             problems.push(
-                Diagnostic::error(BOOK_FILE, levels_position.unwrap_or(position), "a text dimension has no levels")
-                    .with_help("remove `levels`, or make it `kind = \"scale\"` or `kind = \"tags\"`"),
+                Diagnostic::error(
+                    BOOK_FILE,
+                    levels_position.unwrap_or(position),
+                    "a text dimension has no levels",
+                )
+                .with_help("remove `levels`, or make it `kind = \"scale\"` or `kind = \"tags\"`"),
             );
             return None;
         }
@@ -287,10 +323,15 @@ fn resolve_kind(
     };
     if let DimensionKind::Scale(levels) | DimensionKind::Tags(levels) = &resolved {
         let unique: BTreeSet<_> = levels.iter().collect();
-        if unique.len() != levels.len() || levels.iter().any(|l| l.trim().is_empty() || l == "n/a") {
+        if unique.len() != levels.len() || levels.iter().any(|l| l.trim().is_empty() || l == "n/a")
+        {
             problems.push(
-                Diagnostic::error(BOOK_FILE, levels_position.unwrap_or(position), "levels must be distinct and non-empty, and cannot be \"n/a\"")
-                    .with_help("\"n/a\" is always allowed as a value; list each other level once"),
+                Diagnostic::error(
+                    BOOK_FILE,
+                    levels_position.unwrap_or(position),
+                    "levels must be distinct and non-empty, and cannot be \"n/a\"",
+                )
+                .with_help("\"n/a\" is always allowed as a value; list each other level once"),
             );
         }
     }

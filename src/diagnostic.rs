@@ -129,12 +129,8 @@ impl Diagnostics {
     /// Sorted by file, then place, so reports do not depend on discovery or thread order.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.0.sort_by(|a, b| {
-            (&a.path, a.position, a.severity, &a.message).cmp(&(
-                &b.path,
-                b.position,
-                b.severity,
-                &b.message,
-            ))
+            (&a.path, a.position, a.severity, &a.message)
+                .cmp(&(&b.path, b.position, b.severity, &b.message))
         });
         self.0.dedup();
         self.0
@@ -187,18 +183,16 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Names `candidate` when it is close enough to `wanted` to be a likely typo.
+/// The candidate most similar to `wanted`, if one is similar enough to be a likely typo.
 pub fn did_you_mean<'c>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
     candidates
         .into_iter()
-        .map(|candidate| (strsim::damerau_levenshtein(wanted, candidate), candidate))
-        .filter(|&(distance, candidate)| {
-            distance <= 2.max(candidate.len() / 3) && distance < candidate.len()
-        })
-        .min()
+        .map(|candidate| (strsim::jaro_winkler(wanted, candidate), candidate))
+        .filter(|&(similarity, _)| similarity >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| candidate)
 }
 
@@ -224,11 +218,19 @@ mod tests {
         let names = ["parallelism", "purpose", "switching"];
         assert_eq!(did_you_mean("paralelism", names), Some("parallelism"));
         assert_eq!(did_you_mean("colour", names), None);
+        assert_eq!(
+            did_you_mean("slowish", ["slow", "medium", "fast"]),
+            Some("slow")
+        );
+        assert_eq!(did_you_mean("fancy", ["fancier", "plain"]), Some("fancier"));
     }
 
     #[test]
     fn display_has_location_and_help() {
         let d = Diagnostic::error("content/a.md", Position::new(2, 5), "bad").with_help("fix it");
-        assert_eq!(d.to_string(), "content/a.md:2:5: error: bad\n  help: fix it");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:5: error: bad\n  help: fix it"
+        );
     }
 }

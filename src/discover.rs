@@ -64,7 +64,10 @@ pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnost
             continue;
         }
         let absolute = entry.path().to_path_buf();
-        let relative = absolute.strip_prefix(content).unwrap_or(&absolute).to_path_buf();
+        let relative = absolute
+            .strip_prefix(content)
+            .unwrap_or(&absolute)
+            .to_path_buf();
         files.push(SourceFile {
             kind: classify(&relative),
             shown: crate::diagnostic::display_path(root, &absolute),
@@ -76,7 +79,8 @@ pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnost
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 
 fn classify(relative: &Path) -> SourceKind {

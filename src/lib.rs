@@ -69,8 +69,8 @@ pub struct BuildReport {
 pub fn load(root: &std::path::Path, overrides: &Overrides) -> Result<(Config, Site), Failure> {
     let config = config::load(root, overrides)?;
     let files = discover::discover(root, &config.content_dir)?;
-    let (documents, assets) = parse::parse_all(files, &config)?;
-    let site = model::build(&config, documents, assets)?;
+    let parsed = parse::parse_all(files, &config);
+    let site = model::build(&config, parsed)?;
     Ok((config, site))
 }
 
@@ -81,7 +81,8 @@ pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildRepor
     let theme = render::Theme::load(&config)?;
     let outputs = render::render(&site, &theme)?;
     let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-    let written = write::commit(root, &config.output_dir, &outputs).map_err(|d| Failure::Environment(vec![d]))?;
+    let written = write::commit(root, &config.output_dir, &outputs)
+        .map_err(|d| Failure::Environment(vec![d]))?;
     Ok(BuildReport {
         output_dir: config.output_dir,
         pages,

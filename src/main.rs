@@ -8,7 +8,11 @@ use versus::config::Overrides;
 use versus::diagnostic::display_path;
 
 #[derive(Parser)]
-#[command(name = "versus", version, about = "Build comparison docs: one page per option, a filterable matrix and a decision guide")]
+#[command(
+    name = "versus",
+    version,
+    about = "Build comparison docs: one page per option, a filterable matrix and a decision guide"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -33,18 +37,30 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { dir, dest, base_url } => build(dir, dest, base_url),
+        Command::Build {
+            dir,
+            dest,
+            base_url,
+        } => build(dir, dest, base_url),
     }
 }
 
 fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
     // A relative --dest is relative to where the command runs, as users expect of a flag.
     let output_dir = dest.map(|d| std::env::current_dir().map(|cwd| cwd.join(&d)).unwrap_or(d));
-    let overrides = Overrides { output_dir, base_url };
+    let overrides = Overrides {
+        output_dir,
+        base_url,
+    };
     match versus::build(&dir, &overrides) {
         Ok(report) => {
             let shown = display_path(&dir, &report.output_dir);
-            eprintln!("built {} pages ({} files) into {}", report.pages, report.files, shown.display());
+            eprintln!(
+                "built {} pages ({} files) into {}",
+                report.pages,
+                report.files,
+                shown.display()
+            );
             for kept in &report.kept {
                 eprintln!("kept {kept} (not written by versus)");
             }
@@ -56,7 +72,10 @@ fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitC
                 eprintln!("{diagnostic}");
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("build failed: {errors} error{}; the previous site was left as it was", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "build failed: {errors} error{}; the previous site was left as it was",
+                if errors == 1 { "" } else { "s" }
+            );
             ExitCode::from(failure.exit_code() as u8)
         }
     }

@@ -47,8 +47,23 @@ pub fn asset(from_dir: &str, file: &str) -> String {
     format!("{}{}", root_from(from_dir), file)
 }
 
+/// Stands for "the relative path to the site root" in links made before the page they end up
+/// on is known: Markdown from front matter appears on several pages at different depths.
+/// Rendering replaces it once per page with [`root_from`] that page.
+pub const ROOT_MARKER: &str = "@versus-root/";
+
+/// Replaces [`ROOT_MARKER`] in the finished HTML of the page at `dir`.
+pub fn resolve_root(html: String, dir: &str) -> String {
+    if html.contains(ROOT_MARKER) {
+        html.replace(ROOT_MARKER, &root_from(dir))
+    } else {
+        html
+    }
+}
+
 /// Rewrites a link written in the Markdown of `source` when it names another Markdown file
-/// (`models/threads.md#pros`) into the link to that page. Other links are returned unchanged.
+/// (`models/threads.md#pros`) into a link to that page, starting at [`ROOT_MARKER`]. Other
+/// links are returned unchanged.
 pub fn rewrite_markdown_link(source: &Path, dest: &str) -> Option<String> {
     if is_external(dest) || dest.starts_with('/') || dest.starts_with('#') {
         return None;
@@ -61,9 +76,10 @@ pub fn rewrite_markdown_link(source: &Path, dest: &str) -> Option<String> {
         return None;
     }
     let target = resolve_relative(source, path)?;
-    let from = page_dir(source);
-    let to = page_dir(Path::new(&target));
-    let mut url = link(&from, &to);
+    let mut url = format!(
+        "{ROOT_MARKER}{}",
+        output_file(&page_dir(Path::new(&target)))
+    );
     if let Some(fragment) = fragment {
         url.push('#');
         url.push_str(fragment);
@@ -93,14 +109,26 @@ pub fn resolve_relative(source: &Path, relative: &str) -> Option<String> {
 /// Whether a link leaves the site (has a scheme such as `https:` or `mailto:`).
 pub fn is_external(dest: &str) -> bool {
     dest.starts_with("//")
-        || dest
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_root_marker_becomes_the_path_to_the_root() {
+        let html = format!("<a href=\"{ROOT_MARKER}a/index.html\">");
+        assert_eq!(
+            resolve_root(html, "models/x/"),
+            "<a href=\"../../a/index.html\">"
+        );
+    }
 
     #[test]
     fn pages_map_to_pretty_directories() {
@@ -121,11 +149,11 @@ mod tests {
         let from = Path::new("models/processes.md");
         assert_eq!(
             rewrite_markdown_link(from, "threads.md#pros").as_deref(),
-            Some("../threads/index.html#pros")
+            Some("@versus-root/models/threads/index.html#pros")
         );
         assert_eq!(
             rewrite_markdown_link(Path::new("guide.md"), "models/threads.md").as_deref(),
-            Some("../models/threads/index.html")
+            Some("@versus-root/models/threads/index.html")
         );
         assert_eq!(rewrite_markdown_link(from, "https://x.org/a.md"), None);
         assert_eq!(rewrite_markdown_link(from, "../../../x.md"), None);

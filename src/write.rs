@@ -31,8 +31,14 @@ pub fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<()
     let root_abs = absolute(root);
     let content_abs = absolute(content);
     let refuse = |why: &str| {
-        Diagnostic::error(display_path(root, output), Position::NONE, format!("refusing to build into this folder: {why}"))
-            .with_help("choose another output folder with `--dest DIR` or `output` under [build] in book.toml")
+        Diagnostic::error(
+            display_path(root, output),
+            Position::NONE,
+            format!("refusing to build into this folder: {why}"),
+        )
+        .with_help(
+            "choose another output folder with `--dest DIR` or `output` under [build] in book.toml",
+        )
     };
     if output_abs == root_abs {
         return Err(refuse("it is the book's root"));
@@ -57,15 +63,22 @@ pub fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<()
 pub fn commit(root: &Path, output: &Path, outputs: &[Output]) -> Result<Written, Diagnostic> {
     let output = absolute(output);
     let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = output.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let name = output
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
     let io_error = |path: &Path, action: &str, err: io::Error| {
-        Diagnostic::error(display_path(root, path), Position::NONE, format!("cannot {action}: {err}"))
+        Diagnostic::error(
+            display_path(root, path),
+            Position::NONE,
+            format!("cannot {action}: {err}"),
+        )
     };
     fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", e))?;
     let staging = parent.join(format!(".{name}.versus-staging.{}", std::process::id()));
     if staging.exists() {
         // Same pid, so an earlier run of ours left it behind.
-        fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, "remove an old staging folder", e))?;
+        fs::remove_dir_all(&staging)
+            .map_err(|e| io_error(&staging, "remove an old staging folder", e))?;
     }
     let result = stage(&staging, outputs)
         .map_err(|(path, e)| io_error(&path, "write", e))
@@ -83,7 +96,13 @@ fn stage(staging: &Path, outputs: &[Output]) -> Result<BTreeSet<String>, (PathBu
     for output in outputs {
         let target = staging.join(&output.path);
         let mut dir = String::new();
-        for part in output.path.split('/').collect::<Vec<_>>().split_last().map_or(&[][..], |(_, dirs)| dirs) {
+        for part in output
+            .path
+            .split('/')
+            .collect::<Vec<_>>()
+            .split_last()
+            .map_or(&[][..], |(_, dirs)| dirs)
+        {
             dir.push_str(part);
             dir.push('/');
             if manifest.insert(dir.clone()) {
@@ -106,25 +125,48 @@ fn stage(staging: &Path, outputs: &[Output]) -> Result<BTreeSet<String>, (PathBu
 }
 
 /// Carries entries versus did not write from `output` into `staging`, then swaps the two.
-fn swap(root: &Path, staging: &Path, output: &Path, new: &BTreeSet<String>) -> Result<Written, Diagnostic> {
+fn swap(
+    root: &Path,
+    staging: &Path,
+    output: &Path,
+    new: &BTreeSet<String>,
+) -> Result<Written, Diagnostic> {
     let fail = |path: &Path, action: &str, err: io::Error| {
-        Diagnostic::error(display_path(root, path), Position::NONE, format!("cannot {action}: {err}"))
+        Diagnostic::error(
+            display_path(root, path),
+            Position::NONE,
+            format!("cannot {action}: {err}"),
+        )
     };
     if !output.exists() {
         fs::rename(staging, output).map_err(|e| fail(output, "move the new site into place", e))?;
-        return Ok(Written { files: count_files(new), kept: Vec::new() });
+        return Ok(Written {
+            files: count_files(new),
+            kept: Vec::new(),
+        });
     }
     let previous = read_manifest(output);
     let mut foreign = Vec::new();
-    find_foreign(output, "", &previous, &mut foreign).map_err(|e| fail(output, "read the old site", e))?;
-    if let Some(clash) = foreign.iter().find(|entry| new.contains(entry.as_str()) || new.contains(&format!("{entry}/"))) {
-        return Err(Diagnostic::error(display_path(root, &output.join(clash)), Position::NONE, "versus did not write this file, and the new build wants to write one there")
-            .with_help("move or rename the file; versus never overwrites what it did not create"));
+    find_foreign(output, "", &previous, &mut foreign)
+        .map_err(|e| fail(output, "read the old site", e))?;
+    if let Some(clash) = foreign
+        .iter()
+        .find(|entry| new.contains(entry.as_str()) || new.contains(&format!("{entry}/")))
+    {
+        return Err(Diagnostic::error(
+            display_path(root, &output.join(clash)),
+            Position::NONE,
+            "versus did not write this file, and the new build wants to write one there",
+        )
+        .with_help("move or rename the file; versus never overwrites what it did not create"));
     }
     let mut moved = Vec::new();
     for entry in &foreign {
         let target = staging.join(entry);
-        let carried = target.parent().map_or(Ok(()), fs::create_dir_all).and_then(|()| fs::rename(output.join(entry), &target));
+        let carried = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::rename(output.join(entry), &target));
         if let Err(err) = carried {
             for done in moved.iter().rev() {
                 let _ = fs::rename(staging.join(done), output.join(done));
@@ -133,9 +175,13 @@ fn swap(root: &Path, staging: &Path, output: &Path, new: &BTreeSet<String>) -> R
         }
         moved.push(entry.clone());
     }
-    let old = exchange(staging, output).map_err(|e| fail(output, "swap the new site into place", e))?;
+    let old =
+        exchange(staging, output).map_err(|e| fail(output, "swap the new site into place", e))?;
     fs::remove_dir_all(&old).map_err(|e| fail(&old, "remove the previous build", e))?;
-    Ok(Written { files: count_files(new), kept: foreign })
+    Ok(Written {
+        files: count_files(new),
+        kept: foreign,
+    })
 }
 
 /// Puts `staging` at `output`; returns where the previous tree now is.
@@ -161,8 +207,20 @@ fn rename_exchange(a: &Path, b: &Path) -> io::Result<()> {
     let a = CString::new(a.as_os_str().as_bytes())?;
     let b = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both pointers are valid NUL-terminated strings that live across the call.
-    let status = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
-    if status == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
 }
 
 fn read_manifest(output: &Path) -> BTreeSet<String> {
@@ -172,7 +230,12 @@ fn read_manifest(output: &Path) -> BTreeSet<String> {
 }
 
 /// Collects the top-most entries below `dir` that the previous manifest does not list.
-fn find_foreign(base: &Path, prefix: &str, previous: &BTreeSet<String>, foreign: &mut Vec<String>) -> io::Result<()> {
+fn find_foreign(
+    base: &Path,
+    prefix: &str,
+    previous: &BTreeSet<String>,
+    foreign: &mut Vec<String>,
+) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(base.join(prefix))?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -192,7 +255,10 @@ fn find_foreign(base: &Path, prefix: &str, previous: &BTreeSet<String>, foreign:
 }
 
 fn count_files(manifest: &BTreeSet<String>) -> usize {
-    manifest.iter().filter(|entry| !entry.ends_with('/')).count()
+    manifest
+        .iter()
+        .filter(|entry| !entry.ends_with('/'))
+        .count()
 }
 
 fn is_empty_dir(path: &Path) -> bool {

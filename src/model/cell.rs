@@ -28,24 +28,47 @@ pub enum CellValue {
 
 /// Checks a raw value against its dimension.
 pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<Cell, Diagnostic> {
-    let RawCell { key, position, value, note_html } = raw;
-    let at = Place { shown, key: &key, position };
+    let RawCell {
+        key,
+        position,
+        value,
+        note_html,
+    } = raw;
+    let at = Place {
+        shown,
+        key: &key,
+        position,
+    };
     let value = match (&dimension.kind, value) {
         (_, RawValue::One { text, .. }) if text == NOT_APPLICABLE => CellValue::NotApplicable,
         (DimensionKind::Scale(levels), RawValue::One { text, .. }) => {
             CellValue::Level(level_index(&at, dimension, levels, &text)?)
         }
         (DimensionKind::Scale(levels), RawValue::Many(_)) => {
-            return Err(Diagnostic::error(shown, position, format!("`{}` takes one level, not a list", key))
-                .with_help(format!("pick one of: {}; explain nuances in a note", levels.join(", "))));
+            return Err(Diagnostic::error(
+                shown,
+                position,
+                format!("`{}` takes one level, not a list", key),
+            )
+            .with_help(format!(
+                "pick one of: {}; explain nuances in a note",
+                levels.join(", ")
+            )));
         }
         (DimensionKind::Tags(levels), RawValue::One { text, .. }) => {
             CellValue::Tags(vec![level_index(&at, dimension, levels, &text)?])
         }
         (DimensionKind::Tags(levels), RawValue::Many(items)) => {
             if items.is_empty() {
-                return Err(Diagnostic::error(shown, position, format!("`{}` has an empty list", key))
-                    .with_help(format!("list at least one of: {}, or write `n/a`", levels.join(", "))));
+                return Err(Diagnostic::error(
+                    shown,
+                    position,
+                    format!("`{}` has an empty list", key),
+                )
+                .with_help(format!(
+                    "list at least one of: {}, or write `n/a`",
+                    levels.join(", ")
+                )));
             }
             let mut tags = items
                 .iter()
@@ -57,8 +80,12 @@ pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<
         }
         (DimensionKind::Text, RawValue::One { html, .. }) => CellValue::Text(html),
         (DimensionKind::Text, RawValue::Many(_)) => {
-            return Err(Diagnostic::error(shown, position, format!("`{}` is text, not a list", key))
-                .with_help("write the value as one line of text (Markdown allowed)"));
+            return Err(Diagnostic::error(
+                shown,
+                position,
+                format!("`{}` is text, not a list", key),
+            )
+            .with_help("write the value as one line of text (Markdown allowed)"));
         }
     };
     Ok(Cell { value, note_html })
@@ -71,12 +98,34 @@ struct Place<'a> {
     position: crate::diagnostic::Position,
 }
 
-fn level_index(at: &Place, dimension: &DimensionSpec, levels: &[String], text: &str) -> Result<usize, Diagnostic> {
-    levels.iter().position(|level| level == text).ok_or_else(|| {
-        let help = match crate::diagnostic::did_you_mean(text, levels.iter().map(String::as_str)) {
-            Some(near) => format!("did you mean `{near}`? The levels of `{}` are: {}, or n/a", dimension.key, levels.join(", ")),
-            None => format!("the levels of `{}` are: {}, or n/a (declared in book.toml)", dimension.key, levels.join(", ")),
-        };
-        Diagnostic::error(at.shown, at.position, format!("`{text}` is not a level of `{}`", at.key)).with_help(help)
-    })
+fn level_index(
+    at: &Place,
+    dimension: &DimensionSpec,
+    levels: &[String],
+    text: &str,
+) -> Result<usize, Diagnostic> {
+    levels
+        .iter()
+        .position(|level| level == text)
+        .ok_or_else(|| {
+            let help =
+                match crate::diagnostic::did_you_mean(text, levels.iter().map(String::as_str)) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? The levels of `{}` are: {}, or n/a",
+                        dimension.key,
+                        levels.join(", ")
+                    ),
+                    None => format!(
+                        "the levels of `{}` are: {}, or n/a (declared in book.toml)",
+                        dimension.key,
+                        levels.join(", ")
+                    ),
+                };
+            Diagnostic::error(
+                at.shown,
+                at.position,
+                format!("`{text}` is not a level of `{}`", at.key),
+            )
+            .with_help(help)
+        })
 }

@@ -14,7 +14,7 @@ use crate::config::{Config, DimensionSpec};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::discover::SourceFile;
 use crate::parse::markdown::Body;
-use crate::parse::{Document, Extra, RawModel};
+use crate::parse::{Document, Extra, ParsedBook, RawModel};
 use crate::urls;
 pub use cell::{Cell, CellValue};
 pub use guide::{Answer, Next, Question};
@@ -53,6 +53,21 @@ pub struct Page {
 }
 
 /// One compared option; `cells` has exactly one entry per dimension, in declared order.
+impl Page {
+    /// A page versus makes itself, with no source and no body.
+    pub fn generated(dir: &str, title: &str) -> Page {
+        Page {
+            dir: dir.to_string(),
+            source: None,
+            title: title.to_string(),
+            summary_html: String::new(),
+            order: 0,
+            toc: false,
+            body: Body::default(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Model {
     pub slug: String,
@@ -70,8 +85,14 @@ pub struct Guide {
 
 pub const MATRIX_DIR: &str = "matrix/";
 
-/// Builds the site from parsed documents, collecting every problem.
-pub fn build(config: &Config, documents: Vec<Document>, assets: Vec<SourceFile>) -> Result<Site, Diagnostics> {
+/// Builds the site from what parsed, adding its problems to those of the parse stage.
+pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
+    let ParsedBook {
+        documents,
+        assets,
+        problems: mut all,
+        unparsed_models: mut broken_models,
+    } = parsed;
     let mut problems = Vec::new();
     let mut models = Vec::new();
     let mut pages = Vec::new();
@@ -79,7 +100,10 @@ pub fn build(config: &Config, documents: Vec<Document>, assets: Vec<SourceFile>)
     let mut matrix = None;
     let mut raw_guide = None;
     let mut claimed: BTreeMap<String, PathBuf> = BTreeMap::new();
-    claimed.insert(MATRIX_DIR.to_string(), PathBuf::from("(the comparison matrix)"));
+    claimed.insert(
+        MATRIX_DIR.to_string(),
+        PathBuf::from("(the comparison matrix)"),
+    );
 
     for document in documents {
         let page = page_of(&document, config);
@@ -89,8 +113,12 @@ pub fn build(config: &Config, documents: Vec<Document>, assets: Vec<SourceFile>)
         match document.extra {
             Extra::Model(raw) => {
                 let shown = document.source.shown.clone();
-                if let Some(model) = model_of(&shown, page, raw, &config.dimensions, &mut problems) {
-                    models.push(model);
+                let slug = slug_of(&page);
+                match model_of(&shown, page, raw, &config.dimensions, &mut problems) {
+                    Some(model) => models.push(model),
+                    None => {
+                        broken_models.insert(slug);
+                    }
                 }
             }
             Extra::Guide(question) => raw_guide = Some((document.source.shown, page, question)),
@@ -100,14 +128,24 @@ pub fn build(config: &Config, documents: Vec<Document>, assets: Vec<SourceFile>)
         }
     }
     models.sort_by(|a, b| (a.page.order, &a.slug).cmp(&(b.page.order, &b.slug)));
-    let slugs: BTreeMap<String, usize> = models.iter().enumerate().map(|(i, m)| (m.slug.clone(), i)).collect();
+    let slugs: BTreeMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.slug.clone(), i))
+        .collect();
     let guide = raw_guide.map(|(shown, page, question)| Guide {
         page,
-        root: guide::resolve(&shown, question, "q".to_string(), &slugs, &mut problems),
+        root: guide::resolve(
+            &shown,
+            question,
+            "q".to_string(),
+            &slugs,
+            &broken_models,
+            &mut problems,
+        ),
     });
-    if !problems.is_empty() {
-        let mut all = Diagnostics::new();
-        all.extend(problems);
+    all.extend(problems);
+    if all.has_errors() {
         return Err(all);
     }
     Ok(Site {
@@ -118,8 +156,8 @@ pub fn build(config: &Config, documents: Vec<Document>, assets: Vec<SourceFile>)
         base_url: config.base_url.clone(),
         dimensions: config.dimensions.clone(),
         models,
-        home: home.unwrap_or_else(|| generated_page("", &config.title)),
-        matrix: matrix.unwrap_or_else(|| generated_page(MATRIX_DIR, "Comparison matrix")),
+        home: home.unwrap_or_else(|| Page::generated("", &config.title)),
+        matrix: matrix.unwrap_or_else(|| Page::generated(MATRIX_DIR, "Comparison matrix")),
         guide,
         pages,
         assets,
@@ -150,7 +188,11 @@ fn page_of(document: &Document, config: &Config) -> Page {
 }
 
 fn replace_last_segment(dir: &str, slug: &str) -> String {
-    let mut parts: Vec<String> = dir.split('/').filter(|s| !s.is_empty()).map(String::from).collect();
+    let mut parts: Vec<String> = dir
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
     match parts.last_mut() {
         Some(last) => *last = slug.to_string(),
         None => parts.push(slug.to_string()),
@@ -158,24 +200,23 @@ fn replace_last_segment(dir: &str, slug: &str) -> String {
     urls::dir_of(&parts)
 }
 
-fn generated_page(dir: &str, title: &str) -> Page {
-    Page {
-        dir: dir.to_string(),
-        source: None,
-        title: title.to_string(),
-        summary_html: String::new(),
-        order: 0,
-        toc: false,
-        body: Body::default(),
-    }
-}
-
-fn claim(claimed: &mut BTreeMap<String, PathBuf>, page: &Page, source: &SourceFile, problems: &mut Vec<Diagnostic>) {
+fn claim(
+    claimed: &mut BTreeMap<String, PathBuf>,
+    page: &Page,
+    source: &SourceFile,
+    problems: &mut Vec<Diagnostic>,
+) {
     if let Some(first) = claimed.get(&page.dir) {
         problems.push(
-            Diagnostic::error(&source.shown, crate::diagnostic::Position::START, format!(
-                "this page and {} both build {}", first.display(), urls::output_file(&page.dir)
-            ))
+            Diagnostic::error(
+                &source.shown,
+                crate::diagnostic::Position::START,
+                format!(
+                    "this page and {} both build {}",
+                    first.display(),
+                    urls::output_file(&page.dir)
+                ),
+            )
             .with_help("rename one of the files, or give one a different `slug:`"),
         );
     } else {
@@ -183,7 +224,13 @@ fn claim(claimed: &mut BTreeMap<String, PathBuf>, page: &Page, source: &SourceFi
     }
 }
 
-fn model_of(shown: &std::path::Path, page: Page, raw: RawModel, dimensions: &[DimensionSpec], problems: &mut Vec<Diagnostic>) -> Option<Model> {
+fn model_of(
+    shown: &std::path::Path,
+    page: Page,
+    raw: RawModel,
+    dimensions: &[DimensionSpec],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Model> {
     let mut cells: Vec<Option<Cell>> = vec![None; dimensions.len()];
     let keys = || dimensions.iter().map(|d| d.key.as_str());
     let before = problems.len();
@@ -191,9 +238,19 @@ fn model_of(shown: &std::path::Path, page: Page, raw: RawModel, dimensions: &[Di
         let Some(index) = dimensions.iter().position(|d| d.key == raw_cell.key) else {
             let help = match did_you_mean(&raw_cell.key, keys()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the dimensions declared in book.toml are: {}", keys().collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "the dimensions declared in book.toml are: {}",
+                    keys().collect::<Vec<_>>().join(", ")
+                ),
             };
-            problems.push(Diagnostic::error(shown, raw_cell.position, format!("unknown dimension `{}`", raw_cell.key)).with_help(help));
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    raw_cell.position,
+                    format!("unknown dimension `{}`", raw_cell.key),
+                )
+                .with_help(help),
+            );
             continue;
         };
         match cell::resolve(shown, &dimensions[index], raw_cell) {
@@ -216,9 +273,8 @@ fn model_of(shown: &std::path::Path, page: Page, raw: RawModel, dimensions: &[Di
     if problems.len() != before {
         return None;
     }
-    let slug = page.dir.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
     Some(Model {
-        slug,
+        slug: slug_of(&page),
         page,
         cells: cells.into_iter().flatten().collect(),
         pros: raw.pros,
@@ -226,8 +282,22 @@ fn model_of(shown: &std::path::Path, page: Page, raw: RawModel, dimensions: &[Di
     })
 }
 
+/// A model's slug: the last segment of its directory.
+fn slug_of(page: &Page) -> String {
+    page.dir
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn list_keys(keys: &[&str]) -> String {
     let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-    let noun = if keys.len() == 1 { "dimension" } else { "dimensions" };
+    let noun = if keys.len() == 1 {
+        "dimension"
+    } else {
+        "dimensions"
+    };
     format!("{noun} {}", quoted.join(", "))
 }

@@ -30,8 +30,7 @@ pub fn split<'a>(shown: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         });
     }
     let mut offset = first_line_end;
-    let mut line = 2;
-    for raw_line in text[first_line_end..].split_inclusive('\n') {
+    for (line, raw_line) in (2..).zip(text[first_line_end..].split_inclusive('\n')) {
         let trimmed = raw_line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             return Ok(Split {
@@ -41,10 +40,11 @@ pub fn split<'a>(shown: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += raw_line.len();
-        line += 1;
     }
-    Err(Diagnostic::error(shown, Position::START, "the front matter is never closed")
-        .with_help("end the front matter with a line holding only `---`"))
+    Err(
+        Diagnostic::error(shown, Position::START, "the front matter is never closed")
+            .with_help("end the front matter with a line holding only `---`"),
+    )
 }
 
 /// Parsed front matter, with what is needed to point at any of its keys.
@@ -73,8 +73,12 @@ impl<'a> FrontMatter<'a> {
             Value::Mapping(mapping) => mapping,
             Value::Null => Mapping::new(),
             _ => {
-                return Err(Diagnostic::error(shown, Position::new(2, 1), "the front matter is not a mapping of keys to values")
-                    .with_help("write one `key: value` per line, e.g. `title: Threads`"));
+                return Err(Diagnostic::error(
+                    shown,
+                    Position::new(2, 1),
+                    "the front matter is not a mapping of keys to values",
+                )
+                .with_help("write one `key: value` per line, e.g. `title: Threads`"));
             }
         };
         Ok(FrontMatter {
@@ -100,12 +104,21 @@ impl<'a> FrontMatter<'a> {
                 if allowed.contains(&name.as_str()) {
                     return None;
                 }
-                let position = self.find_key(&name, 0).map_or(Position::new(2, 1), |(_, p)| p);
+                let position = self
+                    .find_key(&name, 0)
+                    .map_or(Position::new(2, 1), |(_, p)| p);
                 let help = match did_you_mean(&name, allowed.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("the keys of {what} are: {}", allowed.join(", ")),
                 };
-                Some(Diagnostic::error(shown, position, format!("unknown front matter key `{name}`")).with_help(help))
+                Some(
+                    Diagnostic::error(
+                        shown,
+                        position,
+                        format!("unknown front matter key `{name}`"),
+                    )
+                    .with_help(help),
+                )
             })
             .collect()
     }
@@ -147,7 +160,10 @@ fn key_column(line: &str, key: &str) -> Option<usize> {
 pub fn key_name(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -202,7 +218,9 @@ mod tests {
     fn yaml_errors_carry_file_positions() {
         let text = "---\ntitle: A\ntags: [a, b\nweight: 2\n---\n";
         let split = split(Path::new("a.md"), text).unwrap();
-        let err = FrontMatter::parse(Path::new("a.md"), split.yaml).err().unwrap();
+        let err = FrontMatter::parse(Path::new("a.md"), split.yaml)
+            .err()
+            .unwrap();
         assert_eq!(err.position.line, 4);
     }
 

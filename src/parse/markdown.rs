@@ -41,7 +41,10 @@ pub struct CodeBlock {
 
 impl CodeBlock {
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -86,7 +89,10 @@ impl<'a> Markdown<'a> {
         let events = Parser::new_ext(text, self.options)
             .into_offset_iter()
             .filter(|(event, _)| {
-                !matches!(event, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph))
+                !matches!(
+                    event,
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                )
             })
             .map(|(event, range)| self.link_event(event, range, &index, &mut links));
         let mut out = String::new();
@@ -126,7 +132,11 @@ impl<'a> Markdown<'a> {
                         }
                     }
                     flush(&mut pending, &mut body.segments);
-                    body.segments.push(Segment::Code(code_block(kind, code, index.position(range.start))));
+                    body.segments.push(Segment::Code(code_block(
+                        kind,
+                        code,
+                        index.position(range.start),
+                    )));
                 }
                 event => pending.push(self.link_event(event, range, &index, &mut body.links)),
             }
@@ -144,7 +154,12 @@ impl<'a> Markdown<'a> {
         links: &mut Vec<LinkRef>,
     ) -> Event<'e> {
         match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 links.push(LinkRef {
                     dest: dest_url.to_string(),
                     position: index.position(range.start),
@@ -154,7 +169,12 @@ impl<'a> Markdown<'a> {
                     Some(url) => CowStr::from(url),
                     None => dest_url,
                 };
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
                 links.push(LinkRef {
@@ -266,7 +286,13 @@ mod tests {
     fn info_strings_give_language_and_attributes() {
         let (lang, attrs) = parse_info(r#"python title="A pool" no-run"#);
         assert_eq!(lang.as_deref(), Some("python"));
-        assert_eq!(attrs, vec![("title".into(), "A pool".into()), ("no-run".into(), String::new())]);
+        assert_eq!(
+            attrs,
+            vec![
+                ("title".into(), "A pool".into()),
+                ("no-run".into(), String::new())
+            ]
+        );
     }
 
     #[test]
@@ -275,7 +301,9 @@ mod tests {
         let body = md.body("# Intro\n\n## Intro\n\n```python\nx = 1\n```\n", 5, &[]);
         let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1"]);
-        let Segment::Code(code) = &body.segments[1] else { panic!("no code segment") };
+        let Segment::Code(code) = &body.segments[1] else {
+            panic!("no code segment")
+        };
         assert_eq!(code.code, "x = 1\n");
         assert_eq!(code.position, Position::new(9, 1));
     }
@@ -283,6 +311,9 @@ mod tests {
     #[test]
     fn inline_drops_the_paragraph() {
         let md = Markdown::new(Path::new("models/a.md"), false);
-        assert_eq!(md.inline("see [b](b.md)"), "see <a href=\"../b/index.html\">b</a>");
+        assert_eq!(
+            md.inline("see [b](b.md)"),
+            "see <a href=\"@versus-root/models/b/index.html\">b</a>"
+        );
     }
 }

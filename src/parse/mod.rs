@@ -7,6 +7,7 @@
 pub mod front_matter;
 pub mod markdown;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_yaml::Value;
@@ -92,36 +93,66 @@ pub enum RawNext {
 
 const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc"];
 const MATRIX_KEYS: &[&str] = &["title", "summary", "toc"];
-const MODEL_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "values", "pros", "cons"];
+const MODEL_KEYS: &[&str] = &[
+    "title", "summary", "order", "slug", "toc", "values", "pros", "cons",
+];
 const GUIDE_KEYS: &[&str] = &["title", "summary", "toc", "question"];
 /// Ids the model template uses for its own sections.
 const MODEL_RESERVED_IDS: &[&str] = &["values", "pros", "cons", "notes"];
 
+/// The parse stage's result: what parsed, and the problems of what did not.
+///
+/// Files that fail are left out rather than stopping the run, so the model stage can still
+/// check the rest and a writer sees every problem at once.
+#[derive(Debug)]
+pub struct ParsedBook {
+    pub documents: Vec<Document>,
+    pub assets: Vec<SourceFile>,
+    pub problems: Diagnostics,
+    /// Slugs of model files that failed to parse, so the guide is not blamed for naming them.
+    pub unparsed_models: BTreeSet<String>,
+}
+
 /// Parses every Markdown file; other files are passed through as assets.
-pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> Result<(Vec<Document>, Vec<SourceFile>), Diagnostics> {
-    let mut documents = Vec::new();
-    let mut assets = Vec::new();
-    let mut problems = Diagnostics::new();
+pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> ParsedBook {
+    let mut book = ParsedBook {
+        documents: Vec::new(),
+        assets: Vec::new(),
+        problems: Diagnostics::new(),
+        unparsed_models: BTreeSet::new(),
+    };
     for file in files {
         if file.kind == SourceKind::Asset {
-            assets.push(file);
+            book.assets.push(file);
             continue;
         }
+        let (kind, stem) = (
+            file.kind,
+            file.relative
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned()),
+        );
         match parse_document(file, config) {
-            Ok(document) => documents.push(document),
-            Err(errors) => problems.extend(errors),
+            Ok(document) => book.documents.push(document),
+            Err(errors) => {
+                book.problems.extend(errors);
+                if let (SourceKind::Model, Some(stem)) = (kind, stem) {
+                    book.unparsed_models.insert(stem);
+                }
+            }
         }
     }
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    Ok((documents, assets))
+    book
 }
 
 fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnostic>> {
     let shown = source.shown.clone();
     let bytes = std::fs::read(&source.absolute).map_err(|err| {
-        vec![Diagnostic::error(&shown, Position::START, format!("cannot read: {err}"))]
+        vec![Diagnostic::error(
+            &shown,
+            Position::START,
+            format!("cannot read: {err}"),
+        )]
     })?;
     let text = decode(&shown, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(&shown, &text).map_err(|d| vec![d])?;
@@ -146,7 +177,11 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
         SourceKind::Matrix => Extra::Matrix,
         _ => Extra::Page,
     };
-    let reserved = if source.kind == SourceKind::Model { MODEL_RESERVED_IDS } else { &[] };
+    let reserved = if source.kind == SourceKind::Model {
+        MODEL_RESERVED_IDS
+    } else {
+        &[]
+    };
     let body = md.body(split.body, split.body_line, reserved);
     if !problems.is_empty() {
         return Err(problems);
@@ -170,17 +205,37 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-fn page_meta(shown: &Path, fm: &FrontMatter, md: &Markdown, has_front_matter: bool, problems: &mut Vec<Diagnostic>) -> PageMeta {
+fn page_meta(
+    shown: &Path,
+    fm: &FrontMatter,
+    md: &Markdown,
+    has_front_matter: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> PageMeta {
     let title = match fm.get("title").map(|v| (scalar_text(v), v)) {
         Some((Some(title), _)) if !title.trim().is_empty() => title,
         Some((_, value)) => {
-            problems.push(key_error(shown, fm, "title", format!("the title is {}, not text", type_name(value))));
+            problems.push(key_error(
+                shown,
+                fm,
+                "title",
+                format!("the title is {}, not text", type_name(value)),
+            ));
             String::new()
         }
         None => {
-            let position = if has_front_matter { Position::new(2, 1) } else { Position::START };
-            let help = if has_front_matter { "add `title: ...` to the front matter" } else { "start the file with front matter: `---`, `title: ...`, `---`" };
-            problems.push(Diagnostic::error(shown, position, "the page has no title").with_help(help));
+            let position = if has_front_matter {
+                Position::new(2, 1)
+            } else {
+                Position::START
+            };
+            let help = if has_front_matter {
+                "add `title: ...` to the front matter"
+            } else {
+                "start the file with front matter: `---`, `title: ...`, `---`"
+            };
+            problems
+                .push(Diagnostic::error(shown, position, "the page has no title").with_help(help));
             String::new()
         }
     };
@@ -188,7 +243,12 @@ fn page_meta(shown: &Path, fm: &FrontMatter, md: &Markdown, has_front_matter: bo
         None => 0,
         Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
         Some(value) => {
-            problems.push(key_error(shown, fm, "order", format!("`order` must be a whole number, not {}", type_name(value))));
+            problems.push(key_error(
+                shown,
+                fm,
+                "order",
+                format!("`order` must be a whole number, not {}", type_name(value)),
+            ));
             0
         }
     };
@@ -197,8 +257,14 @@ fn page_meta(shown: &Path, fm: &FrontMatter, md: &Markdown, has_front_matter: bo
         match scalar_text(value) {
             Some(slug) if crate::text::slugify(&slug) == slug => Some((slug, position)),
             _ => {
-                problems.push(Diagnostic::error(shown, position, "`slug` must be lowercase letters, digits and hyphens")
-                    .with_help("e.g. `slug: free-threading`"));
+                problems.push(
+                    Diagnostic::error(
+                        shown,
+                        position,
+                        "`slug` must be lowercase letters, digits and hyphens",
+                    )
+                    .with_help("e.g. `slug: free-threading`"),
+                );
                 None
             }
         }
@@ -207,7 +273,12 @@ fn page_meta(shown: &Path, fm: &FrontMatter, md: &Markdown, has_front_matter: bo
         None => None,
         Some(Value::Bool(b)) => Some(*b),
         Some(value) => {
-            problems.push(key_error(shown, fm, "toc", format!("`toc` must be true or false, not {}", type_name(value))));
+            problems.push(key_error(
+                shown,
+                fm,
+                "toc",
+                format!("`toc` must be true or false, not {}", type_name(value)),
+            ));
             None
         }
     };
@@ -216,7 +287,12 @@ fn page_meta(shown: &Path, fm: &FrontMatter, md: &Markdown, has_front_matter: bo
         Some(value) => match scalar_text(value) {
             Some(summary) => md.inline(&summary),
             None => {
-                problems.push(key_error(shown, fm, "summary", "`summary` must be text".to_string()));
+                problems.push(key_error(
+                    shown,
+                    fm,
+                    "summary",
+                    "`summary` must be text".to_string(),
+                ));
                 String::new()
             }
         },
@@ -235,23 +311,40 @@ fn key_error(shown: &Path, fm: &FrontMatter, key: &str, message: String) -> Diag
     Diagnostic::error(shown, position, message)
 }
 
-fn raw_model(shown: &Path, fm: &FrontMatter, md: &Markdown, problems: &mut Vec<Diagnostic>) -> RawModel {
-    let (values_line, values_position) = fm.find_key("values", 0).unwrap_or((0, Position::new(2, 1)));
+fn raw_model(
+    shown: &Path,
+    fm: &FrontMatter,
+    md: &Markdown,
+    problems: &mut Vec<Diagnostic>,
+) -> RawModel {
+    let (values_line, values_position) =
+        fm.find_key("values", 0).unwrap_or((0, Position::new(2, 1)));
     let mut values = Vec::new();
     match fm.get("values") {
         Some(Value::Mapping(mapping)) => {
             let mut cursor = values_line;
             for (key, value) in mapping {
                 let key = key_name(key);
-                let (line, position) = fm.find_key(&key, cursor).unwrap_or((cursor, values_position));
+                let (line, position) = fm
+                    .find_key(&key, cursor)
+                    .unwrap_or((cursor, values_position));
                 cursor = line;
                 if let Some(cell) = raw_cell(shown, key, position, value, md, problems) {
                     values.push(cell);
                 }
             }
         }
-        Some(value) => problems.push(Diagnostic::error(shown, values_position, format!("`values` must be a mapping of dimension keys to values, not {}", type_name(value)))
-            .with_help("write `values:` and under it one `dimension: value` line per dimension")),
+        Some(value) => problems.push(
+            Diagnostic::error(
+                shown,
+                values_position,
+                format!(
+                    "`values` must be a mapping of dimension keys to values, not {}",
+                    type_name(value)
+                ),
+            )
+            .with_help("write `values:` and under it one `dimension: value` line per dimension"),
+        ),
         None => {}
     }
     RawModel {
@@ -262,13 +355,28 @@ fn raw_model(shown: &Path, fm: &FrontMatter, md: &Markdown, problems: &mut Vec<D
     }
 }
 
-fn raw_cell(shown: &Path, key: String, position: Position, value: &Value, md: &Markdown, problems: &mut Vec<Diagnostic>) -> Option<RawCell> {
+fn raw_cell(
+    shown: &Path,
+    key: String,
+    position: Position,
+    value: &Value,
+    md: &Markdown,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawCell> {
     let (value, note) = match value {
         Value::Mapping(mapping) => {
             for inner in mapping.keys().map(key_name) {
                 if inner != "value" && inner != "note" {
-                    problems.push(Diagnostic::error(shown, position, format!("unknown key `{inner}` in the value of `{key}`"))
-                        .with_help("a value with a note is written `{ value: ..., note: \"...\" }`"));
+                    problems.push(
+                        Diagnostic::error(
+                            shown,
+                            position,
+                            format!("unknown key `{inner}` in the value of `{key}`"),
+                        )
+                        .with_help(
+                            "a value with a note is written `{ value: ..., note: \"...\" }`",
+                        ),
+                    );
                 }
             }
             (mapping.get("value"), mapping.get("note"))
@@ -279,7 +387,11 @@ fn raw_cell(shown: &Path, key: String, position: Position, value: &Value, md: &M
         None => None,
         Some(Some(note)) => Some(md.inline(&note)),
         Some(None) => {
-            problems.push(Diagnostic::error(shown, position, format!("the note of `{key}` must be text")));
+            problems.push(Diagnostic::error(
+                shown,
+                position,
+                format!("the note of `{key}` must be text"),
+            ));
             None
         }
     };
@@ -288,18 +400,34 @@ fn raw_cell(shown: &Path, key: String, position: Position, value: &Value, md: &M
             let texts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
             texts.map(RawValue::Many)
         }
-        Some(value) => scalar_text(value).map(|text| RawValue::One { html: md.inline(&text), text }),
+        Some(value) => scalar_text(value).map(|text| RawValue::One {
+            html: md.inline(&text),
+            text,
+        }),
         None => None,
     };
     let Some(value) = value else {
-        problems.push(Diagnostic::error(shown, position, format!("`{key}` has no usable value"))
-            .with_help("give one of the dimension's levels, a list of them, text, or `n/a`"));
+        problems.push(
+            Diagnostic::error(shown, position, format!("`{key}` has no usable value"))
+                .with_help("give one of the dimension's levels, a list of them, text, or `n/a`"),
+        );
         return None;
     };
-    Some(RawCell { key, position, value, note_html })
+    Some(RawCell {
+        key,
+        position,
+        value,
+        note_html,
+    })
 }
 
-fn string_list(shown: &Path, fm: &FrontMatter, key: &str, md: &Markdown, problems: &mut Vec<Diagnostic>) -> Vec<String> {
+fn string_list(
+    shown: &Path,
+    fm: &FrontMatter,
+    key: &str,
+    md: &Markdown,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     match fm.get(key) {
         None => Vec::new(),
         Some(Value::Sequence(items)) => items
@@ -307,20 +435,42 @@ fn string_list(shown: &Path, fm: &FrontMatter, key: &str, md: &Markdown, problem
             .filter_map(|item| match scalar_text(item) {
                 Some(text) => Some(md.inline(&text)),
                 None => {
-                    problems.push(key_error(shown, fm, key, format!("every item of `{key}` must be text, not {}", type_name(item))));
+                    problems.push(key_error(
+                        shown,
+                        fm,
+                        key,
+                        format!(
+                            "every item of `{key}` must be text, not {}",
+                            type_name(item)
+                        ),
+                    ));
                     None
                 }
             })
             .collect(),
         Some(value) => {
-            problems.push(key_error(shown, fm, key, format!("`{key}` must be a list, not {}", type_name(value)))
-                .with_help(format!("write `{key}:` and under it one `- item` line per entry")));
+            problems.push(
+                key_error(
+                    shown,
+                    fm,
+                    key,
+                    format!("`{key}` must be a list, not {}", type_name(value)),
+                )
+                .with_help(format!(
+                    "write `{key}:` and under it one `- item` line per entry"
+                )),
+            );
             Vec::new()
         }
     }
 }
 
-fn raw_guide(shown: &Path, fm: &FrontMatter, md: &Markdown, problems: &mut Vec<Diagnostic>) -> Option<RawQuestion> {
+fn raw_guide(
+    shown: &Path,
+    fm: &FrontMatter,
+    md: &Markdown,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawQuestion> {
     let Some(question) = fm.get("question") else {
         problems.push(Diagnostic::error(shown, Position::new(2, 1), "the guide has no `question`")
             .with_help("the guide's front matter holds a tree: `question:` with `text:` and `answers:`; see README"));
@@ -331,10 +481,23 @@ fn raw_guide(shown: &Path, fm: &FrontMatter, md: &Markdown, problems: &mut Vec<D
 }
 
 /// Reads one question and its answers, in document order so `cursor` can find each key's line.
-fn raw_question(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, cursor: &mut usize, problems: &mut Vec<Diagnostic>) -> Option<RawQuestion> {
-    let here = fm.find_key("text", *cursor).map_or(Position::START, |(_, p)| p);
+fn raw_question(
+    shown: &Path,
+    fm: &FrontMatter,
+    value: &Value,
+    md: &Markdown,
+    cursor: &mut usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawQuestion> {
+    let here = fm
+        .find_key("text", *cursor)
+        .map_or(Position::START, |(_, p)| p);
     let Value::Mapping(mapping) = value else {
-        problems.push(Diagnostic::error(shown, here, "a question must be a mapping with `text` and `answers`"));
+        problems.push(Diagnostic::error(
+            shown,
+            here,
+            "a question must be a mapping with `text` and `answers`",
+        ));
         return None;
     };
     check_keys(shown, mapping, &["text", "answers"], here, problems);
@@ -342,7 +505,10 @@ fn raw_question(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, cu
     let (line, position) = fm.find_key("text", *cursor).unwrap_or((*cursor, here));
     *cursor = line;
     let Some(text) = text else {
-        problems.push(Diagnostic::error(shown, position, "a question needs `text`").with_help("e.g. `text: Is the work CPU-bound?`"));
+        problems.push(
+            Diagnostic::error(shown, position, "a question needs `text`")
+                .with_help("e.g. `text: Is the work CPU-bound?`"),
+        );
         return None;
     };
     let answers = match mapping.get("answers") {
@@ -351,38 +517,83 @@ fn raw_question(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, cu
             .filter_map(|item| raw_answer(shown, fm, item, md, cursor, problems))
             .collect(),
         _ => {
-            problems.push(Diagnostic::error(shown, position, "a question needs a non-empty list of `answers`"));
+            problems.push(Diagnostic::error(
+                shown,
+                position,
+                "a question needs a non-empty list of `answers`",
+            ));
             Vec::new()
         }
     };
-    Some(RawQuestion { text_html: md.inline(&text), position, answers })
+    Some(RawQuestion {
+        text_html: md.inline(&text),
+        position,
+        answers,
+    })
 }
 
-fn raw_answer(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, cursor: &mut usize, problems: &mut Vec<Diagnostic>) -> Option<RawAnswer> {
-    let (line, position) = fm.find_key("label", *cursor).unwrap_or((*cursor, Position::START));
+fn raw_answer(
+    shown: &Path,
+    fm: &FrontMatter,
+    value: &Value,
+    md: &Markdown,
+    cursor: &mut usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawAnswer> {
+    let (line, position) = fm
+        .find_key("label", *cursor)
+        .unwrap_or((*cursor, Position::START));
     *cursor = line;
     let Value::Mapping(mapping) = value else {
-        problems.push(Diagnostic::error(shown, position, "an answer must be a mapping with `label` and `model` or `question`"));
+        problems.push(Diagnostic::error(
+            shown,
+            position,
+            "an answer must be a mapping with `label` and `model` or `question`",
+        ));
         return None;
     };
-    check_keys(shown, mapping, &["label", "why", "model", "question"], position, problems);
+    check_keys(
+        shown,
+        mapping,
+        &["label", "why", "model", "question"],
+        position,
+        problems,
+    );
     let label = mapping.get("label").and_then(scalar_text);
     let why = mapping.get("why").and_then(scalar_text);
     let next = match (mapping.get("model"), mapping.get("question")) {
         (Some(model), None) => {
-            let (line, model_position) = fm.find_key("model", *cursor).unwrap_or((*cursor, position));
+            let (line, model_position) =
+                fm.find_key("model", *cursor).unwrap_or((*cursor, position));
             *cursor = line;
-            scalar_text(model).map(|slug| RawNext::Model { slug, position: model_position })
+            scalar_text(model).map(|slug| RawNext::Model {
+                slug,
+                position: model_position,
+            })
         }
-        (None, Some(question)) => raw_question(shown, fm, question, md, cursor, problems).map(RawNext::Question),
+        (None, Some(question)) => {
+            raw_question(shown, fm, question, md, cursor, problems).map(RawNext::Question)
+        }
         _ => {
-            problems.push(Diagnostic::error(shown, position, "an answer needs exactly one of `model` or `question`")
-                .with_help("`model: threads` ends the path at a model; `question:` asks another question"));
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    position,
+                    "an answer needs exactly one of `model` or `question`",
+                )
+                .with_help(
+                    "`model: threads` ends the path at a model; `question:` asks another question",
+                ),
+            );
             None
         }
     };
     let Some(label) = label else {
-        problems.push(Diagnostic::error(shown, position, "an answer needs a `label`"));
+        problems.push(Diagnostic::error(
+            shown,
+            position,
+            "an answer needs a `label`",
+        ));
         return None;
     };
     Some(RawAnswer {
@@ -393,14 +604,22 @@ fn raw_answer(shown: &Path, fm: &FrontMatter, value: &Value, md: &Markdown, curs
     })
 }
 
-fn check_keys(shown: &Path, mapping: &serde_yaml::Mapping, allowed: &[&str], position: Position, problems: &mut Vec<Diagnostic>) {
+fn check_keys(
+    shown: &Path,
+    mapping: &serde_yaml::Mapping,
+    allowed: &[&str],
+    position: Position,
+    problems: &mut Vec<Diagnostic>,
+) {
     for key in mapping.keys().map(key_name) {
         if !allowed.contains(&key.as_str()) {
             let help = match crate::diagnostic::did_you_mean(&key, allowed.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("allowed here: {}", allowed.join(", ")),
             };
-            problems.push(Diagnostic::error(shown, position, format!("unknown key `{key}`")).with_help(help));
+            problems.push(
+                Diagnostic::error(shown, position, format!("unknown key `{key}`")).with_help(help),
+            );
         }
     }
 }

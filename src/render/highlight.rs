@@ -16,8 +16,11 @@ use crate::text::escape_html_into;
 /// Precompiled by build.rs; loading it takes about a millisecond, and it is immutable, so one
 /// shared copy serves every thread.
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(|| {
-    syntect::dumps::from_uncompressed_data(include_bytes!(concat!(env!("OUT_DIR"), "/syntaxes.bin")))
-        .expect("the syntax dump written by build.rs loads")
+    syntect::dumps::from_uncompressed_data(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/syntaxes.bin"
+    )))
+    .expect("the syntax dump written by build.rs loads")
 });
 
 /// Scope prefixes and the Pygments class they map to. The innermost scope with a rule wins;
@@ -149,7 +152,9 @@ fn class_of(stack: &ScopeStack) -> Option<&'static str> {
     CLASS_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         stack.as_slice().iter().rev().find_map(|scope| {
-            *cache.entry(*scope).or_insert_with(|| class_for_scope(&scope.build_string()))
+            *cache
+                .entry(*scope)
+                .or_insert_with(|| class_for_scope(&scope.build_string()))
         })
     })
 }
@@ -159,7 +164,10 @@ fn class_for_scope(scope: &str) -> Option<&'static str> {
         .iter()
         .filter(|(prefix, _)| {
             scope.starts_with(prefix)
-                && scope[prefix.len()..].chars().next().is_none_or(|c| c == '.')
+                && scope[prefix.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '.')
         })
         .max_by_key(|(prefix, _)| prefix.len())
         .map(|(_, class)| *class)
@@ -174,13 +182,19 @@ struct Spans {
 }
 
 impl Spans {
+    /// Adds a token. Trailing white space (the line's newline included) stays outside coloured
+    /// spans, as in Pygments' output, so neighbouring plain runs merge.
     fn push(&mut self, text: &str, class: Option<&'static str>) {
+        let token = text.trim_end();
+        self.push_run(token, class);
+        self.push_run(&text[token.len()..], None);
+    }
+
+    fn push_run(&mut self, text: &str, class: Option<&'static str>) {
         if text.is_empty() {
             return;
         }
-        // Whitespace joins the current run: it looks the same and saves spans.
-        let joins = class == self.class || (text.trim().is_empty() && !self.run.is_empty());
-        if !joins {
+        if class != self.class {
             self.flush();
             self.class = class;
         }
@@ -216,18 +230,27 @@ mod tests {
 
     #[test]
     fn python_gets_pygments_classes() {
-        let html = highlight("import os\ndef f():\n    return 'x'  # done\n", Some("python"));
+        let html = highlight(
+            "import os\ndef f():\n    return 'x'  # done\n",
+            Some("python"),
+        );
         assert!(html.contains("<span class=\"kn\">import</span>"), "{html}");
         assert!(html.contains("<span class=\"nf\">f</span>"), "{html}");
         assert!(html.contains("class=\"s1\""), "{html}");
-        assert!(html.contains("<span class=\"c1\"># done"), "{html}");
+        assert!(
+            html.contains("<span class=\"c1\"># done</span>\n"),
+            "{html}"
+        );
     }
 
     #[test]
     fn console_sessions_mark_prompts_and_output() {
         let html = highlight(">>> print(1)\n1\n", Some("pycon"));
-        assert!(html.contains("<span class=\"gp\">&gt;&gt;&gt;</span>"), "{html}");
-        assert!(html.contains("<span class=\"go\">1"), "{html}");
+        assert!(
+            html.contains("<span class=\"gp\">&gt;&gt;&gt;</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"go\">1</span>\n"), "{html}");
     }
 
     #[test]

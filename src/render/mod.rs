@@ -39,13 +39,22 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     let mut outputs = Vec::new();
     let mut problems = Diagnostics::new();
     let mut add = |path: String, rendered: Result<String, Diagnostic>| match rendered {
-        Ok(html) => outputs.push(Output { path, contents: Contents::Bytes(html.into_bytes()) }),
+        Ok(html) => outputs.push(Output {
+            path,
+            contents: Contents::Bytes(html.into_bytes()),
+        }),
         Err(problem) => problems.push(problem),
     };
 
-    add(urls::output_file(""), render_page(site, theme, &site.home, "home.html", |_| {}));
+    add(
+        urls::output_file(""),
+        render_page(site, theme, &site.home, "home.html", |_| {}),
+    );
     for page in &site.pages {
-        add(urls::output_file(&page.dir), render_page(site, theme, page, "page.html", |_| {}));
+        add(
+            urls::output_file(&page.dir),
+            render_page(site, theme, page, "page.html", |_| {}),
+        );
     }
     for model in &site.models {
         let rendered = render_page(site, theme, &model.page, "model.html", |context| {
@@ -56,14 +65,23 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         add(urls::output_file(&model.page.dir), rendered);
     }
     let matrix_dir = &site.matrix.dir;
-    add(urls::output_file(matrix_dir), render_page(site, theme, &site.matrix, "matrix.html", |context| {
-        context.insert("matrix", &views::matrix(site, matrix_dir));
-    }));
+    add(
+        urls::output_file(matrix_dir),
+        render_page(site, theme, &site.matrix, "matrix.html", |context| {
+            context.insert("matrix", &views::matrix(site, matrix_dir));
+        }),
+    );
     if let Some(guide) = &site.guide {
-        add(urls::output_file(&guide.page.dir), render_page(site, theme, &guide.page, "guide.html", |context| {
-            context.insert("guide", &views::guide_steps(site, &guide.root, &guide.page.dir));
-            context.insert("matrix_url", &urls::link(&guide.page.dir, matrix_dir));
-        }));
+        add(
+            urls::output_file(&guide.page.dir),
+            render_page(site, theme, &guide.page, "guide.html", |context| {
+                context.insert(
+                    "guide",
+                    &views::guide_steps(site, &guide.root, &guide.page.dir),
+                );
+                context.insert("matrix_url", &urls::link(&guide.page.dir, matrix_dir));
+            }),
+        );
     }
     add("404.html".to_string(), render_not_found(site, theme));
     if let Some(base) = &site.base_url {
@@ -72,20 +90,38 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     if problems.has_errors() {
         return Err(problems);
     }
-    outputs.extend(theme.statics.iter().map(|(path, bytes)| Output { path: path.clone(), contents: Contents::Bytes(bytes.clone()) }));
-    outputs.extend(site.assets.iter().map(|asset| Output {
-        path: asset.relative.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/"),
-        contents: Contents::CopyOf(asset.absolute.clone()),
+    outputs.extend(theme.statics.iter().map(|(path, bytes)| Output {
+        path: path.clone(),
+        contents: Contents::Bytes(bytes.clone()),
+    }));
+    outputs.extend(site.assets.iter().map(|asset| {
+        Output {
+            path: asset
+                .relative
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            contents: Contents::CopyOf(asset.absolute.clone()),
+        }
     }));
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)
 }
 
-fn render_page(site: &Site, theme: &Theme, page: &Page, template: &str, extra: impl FnOnce(&mut Context)) -> Result<String, Diagnostic> {
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    page: &Page,
+    template: &str,
+    extra: impl FnOnce(&mut Context),
+) -> Result<String, Diagnostic> {
     let mut context = base_context(site, &page.dir);
     context.insert("page", &views::page(site, page, body_html(page)));
     extra(&mut context);
-    theme.render(template, &context)
+    theme
+        .render(template, &context)
+        .map(|html| urls::resolve_root(html, &page.dir))
 }
 
 fn base_context(site: &Site, dir: &str) -> Context {
@@ -100,23 +136,24 @@ fn base_context(site: &Site, dir: &str) -> Context {
 fn render_not_found(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
     let root = site.base_url.as_deref().map_or("/".to_string(), base_path);
     let mut context = base_context(site, "");
-    let nav: Vec<views::NavItem> = views::nav(site, "")
-        .into_iter()
-        .map(|mut item| {
-            item.url = format!("{root}{}", item.url);
-            item.current = false;
-            item
-        })
-        .collect();
-    context.insert("nav", &nav);
+    context.insert("nav", &views::nav(site, "").rooted_at(&root));
     context.insert("root", &root);
-    theme.render("404.html", &context)
+    let missing = Page::generated("", "Page not found");
+    let mut view = views::page(site, &missing, String::new());
+    view.canonical = None;
+    view.root = root.clone();
+    context.insert("page", &view);
+    theme
+        .render("404.html", &context)
+        .map(|html| html.replace(urls::ROOT_MARKER, &root))
 }
 
 /// The path part of an absolute URL: `https://h/docs/` gives `/docs/`.
 fn base_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    after_scheme.find('/').map_or("/".to_string(), |i| after_scheme[i..].to_string())
+    after_scheme
+        .find('/')
+        .map_or("/".to_string(), |i| after_scheme[i..].to_string())
 }
 
 #[derive(Serialize)]
@@ -130,7 +167,12 @@ fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diag
     dirs.extend(site.guide.iter().map(|g| g.page.dir.as_str()));
     dirs.extend(site.pages.iter().map(|p| p.dir.as_str()));
     dirs.sort_unstable();
-    let entries: Vec<SitemapEntry> = dirs.into_iter().map(|dir| SitemapEntry { loc: format!("{base}{dir}") }).collect();
+    let entries: Vec<SitemapEntry> = dirs
+        .into_iter()
+        .map(|dir| SitemapEntry {
+            loc: format!("{base}{dir}"),
+        })
+        .collect();
     let mut context = Context::new();
     context.insert("entries", &entries);
     theme.render("sitemap.xml", &context)

@@ -52,12 +52,20 @@ impl Theme {
     pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
         let mut files: BTreeMap<String, ThemeFile> = embedded::DEFAULT_THEME
             .iter()
-            .map(|(path, bytes)| (path.to_string(), ThemeFile { origin: Origin::Embedded, bytes: bytes.to_vec() }))
+            .map(|(path, bytes)| {
+                (
+                    path.to_string(),
+                    ThemeFile {
+                        origin: Origin::Embedded,
+                        bytes: bytes.to_vec(),
+                    },
+                )
+            })
             .collect();
-        if let Some(name) = &config.theme {
-            let dir = config.root.join("themes").join(name);
+        if let Some(theme) = &config.theme {
+            let dir = config.root.join("themes").join(&theme.name);
             if !dir.is_dir() {
-                return Err(unknown_theme(&config.root, name));
+                return Err(unknown_theme(&config.root, &theme.name, theme.position));
             }
             for (path, file) in read_dir_files(&config.root, &dir)? {
                 files.insert(path, file);
@@ -76,12 +84,20 @@ impl Theme {
             }
         }
         for (path, file) in &files {
-            if let (Some(name), Origin::Book(source)) = (path.strip_prefix(TEMPLATES), &file.origin) {
+            if let (Some(name), Origin::Book(source)) = (path.strip_prefix(TEMPLATES), &file.origin)
+            {
                 shown.insert(name.to_string(), source.display().to_string());
-                templates.push((name.to_string(), String::from_utf8_lossy(&file.bytes).into_owned()));
+                templates.push((
+                    name.to_string(),
+                    String::from_utf8_lossy(&file.bytes).into_owned(),
+                ));
             }
         }
-        let mut theme = Theme { tera, shown, statics: Vec::new() };
+        let mut theme = Theme {
+            tera,
+            shown,
+            statics: Vec::new(),
+        };
         if let Err(err) = theme.tera.add_raw_templates(templates) {
             return Err(theme.diagnostic(&err));
         }
@@ -94,7 +110,9 @@ impl Theme {
 
     /// Renders `template` with `context`, pointing at the template on failure.
     pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|err| self.diagnostic(&err))
+        self.tera
+            .render(template, context)
+            .map_err(|err| self.diagnostic(&err))
     }
 
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
@@ -102,17 +120,34 @@ impl Theme {
         match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let span = report.span();
-                let path = self.shown.get(report.filename()).cloned().unwrap_or_else(|| report.filename().to_string());
-                let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
-                Diagnostic::error(path, Position::new(span.start_line, span.start_col + 1), format!("{kind}: {}", report.message()))
-                    .with_help(help)
+                let path = self
+                    .shown
+                    .get(report.filename())
+                    .cloned()
+                    .unwrap_or_else(|| report.filename().to_string());
+                let kind = if matches!(err.kind(), ErrorKind::SyntaxError(_)) {
+                    "template syntax error"
+                } else {
+                    "template error"
+                };
+                Diagnostic::error(
+                    path,
+                    Position::new(span.start_line, span.start_col + 1),
+                    format!("{kind}: {}", report.message()),
+                )
+                .with_help(help)
             }
-            other => Diagnostic::error("themes", Position::START, format!("template error: {other}")).with_help(help),
+            other => Diagnostic::error(
+                "themes",
+                Position::START,
+                format!("template error: {other}"),
+            )
+            .with_help(help),
         }
     }
 }
 
-fn unknown_theme(root: &Path, name: &str) -> Diagnostic {
+fn unknown_theme(root: &Path, name: &str, position: Position) -> Diagnostic {
     let available: Vec<String> = std::fs::read_dir(root.join("themes"))
         .map(|entries| {
             let mut names: Vec<String> = entries
@@ -129,20 +164,36 @@ fn unknown_theme(root: &Path, name: &str) -> Diagnostic {
         None if available.is_empty() => "create themes/<name>/ with the files to override, or remove `theme` to use the built-in one".to_string(),
         None => format!("themes found in themes/: {}", available.join(", ")),
     };
-    Diagnostic::error(BOOK_FILE, Position::START, format!("unknown theme `{name}`: there is no folder themes/{name}/")).with_help(help)
+    Diagnostic::error(
+        BOOK_FILE,
+        position,
+        format!("unknown theme `{name}`: there is no folder themes/{name}/"),
+    )
+    .with_help(help)
 }
 
 fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, ThemeFile)>, Diagnostic> {
     let files = crate::discover::files_below(dir).map_err(|err| {
-        Diagnostic::error(display_path(root, dir), Position::NONE, format!("cannot read the theme: {err}"))
+        Diagnostic::error(
+            display_path(root, dir),
+            Position::NONE,
+            format!("cannot read the theme: {err}"),
+        )
     })?;
     files
         .into_iter()
         .map(|(name, path)| {
             let shown = display_path(root, &path);
-            let bytes = std::fs::read(&path)
-                .map_err(|err| Diagnostic::error(&shown, Position::NONE, format!("cannot read: {err}")))?;
-            Ok((name, ThemeFile { origin: Origin::Book(shown), bytes }))
+            let bytes = std::fs::read(&path).map_err(|err| {
+                Diagnostic::error(&shown, Position::NONE, format!("cannot read: {err}"))
+            })?;
+            Ok((
+                name,
+                ThemeFile {
+                    origin: Origin::Book(shown),
+                    bytes,
+                },
+            ))
         })
         .collect()
 }

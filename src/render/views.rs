@@ -23,8 +23,6 @@ pub struct NavItem {
     pub title: String,
     pub url: String,
     pub current: bool,
-    /// `home`, `model`, `matrix`, `guide` or `page`.
-    pub section: &'static str,
 }
 
 #[derive(Serialize)]
@@ -121,23 +119,48 @@ pub fn site(site: &Site) -> SiteView<'_> {
     }
 }
 
-pub fn nav(site: &Site, from: &str) -> Vec<NavItem> {
-    let item = |page: &Page, section| NavItem {
+/// The site's navigation, grouped: home, the models in order, matrix, guide, other pages.
+#[derive(Serialize)]
+pub struct NavView {
+    pub home: NavItem,
+    pub models: Vec<NavItem>,
+    pub matrix: NavItem,
+    pub guide: Option<NavItem>,
+    pub pages: Vec<NavItem>,
+}
+
+impl NavView {
+    /// Makes every link start from `prefix` instead of being relative, for pages served at
+    /// any depth (the 404 page).
+    pub fn rooted_at(mut self, prefix: &str) -> Self {
+        let items = std::iter::once(&mut self.home)
+            .chain(self.models.iter_mut())
+            .chain(std::iter::once(&mut self.matrix))
+            .chain(self.guide.iter_mut())
+            .chain(self.pages.iter_mut());
+        for item in items {
+            item.url = format!("{prefix}{}", item.url);
+            item.current = false;
+        }
+        self
+    }
+}
+
+pub fn nav(site: &Site, from: &str) -> NavView {
+    let item = |page: &Page| NavItem {
         title: page.title.clone(),
         url: urls::link(from, &page.dir),
         current: page.dir == from,
-        section,
     };
-    let mut items = vec![item(&site.home, "home")];
-    items.extend(site.models.iter().map(|m| item(&m.page, "model")));
-    items.push(item(&site.matrix, "matrix"));
-    if let Some(guide) = &site.guide {
-        items.push(item(&guide.page, "guide"));
-    }
     let mut pages: Vec<&Page> = site.pages.iter().collect();
     pages.sort_by(|a, b| (a.order, &a.dir).cmp(&(b.order, &b.dir)));
-    items.extend(pages.into_iter().map(|p| item(p, "page")));
-    items
+    NavView {
+        home: item(&site.home),
+        models: site.models.iter().map(|m| item(&m.page)).collect(),
+        matrix: item(&site.matrix),
+        guide: site.guide.as_ref().map(|g| item(&g.page)),
+        pages: pages.into_iter().map(item).collect(),
+    }
 }
 
 pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
@@ -146,7 +169,11 @@ pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
             .headings
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
-            .map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text })
+            .map(|h| TocEntry {
+                level: h.level,
+                id: &h.id,
+                text: &h.text,
+            })
             .collect()
     } else {
         Vec::new()
@@ -157,7 +184,10 @@ pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
         content,
         toc,
         root: urls::root_from(&page.dir),
-        canonical: site.base_url.as_ref().map(|base| format!("{base}{}", page.dir)),
+        canonical: site
+            .base_url
+            .as_ref()
+            .map(|base| format!("{base}{}", page.dir)),
     }
 }
 
@@ -170,7 +200,14 @@ pub fn dimensions(site: &Site) -> Vec<DimensionView<'_>> {
                 DimensionKind::Tags(levels) => ("tags", levels),
                 DimensionKind::Text => ("text", &[]),
             };
-            DimensionView { key: &d.key, label: &d.label, help: &d.help, kind, facet: d.facet, levels }
+            DimensionView {
+                key: &d.key,
+                label: &d.label,
+                help: &d.help,
+                kind,
+                facet: d.facet,
+                levels,
+            }
         })
         .collect()
 }
@@ -182,20 +219,39 @@ fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<NoteRef>) -> Vec
         .zip(&model.cells)
         .map(|(dimension, cell)| {
             let note = cell.note_html.as_ref().map(|html| {
-                let note = NoteRef { number: notes.len() + 1, html: html.clone() };
+                let note = NoteRef {
+                    number: notes.len() + 1,
+                    html: html.clone(),
+                };
                 notes.push(note.clone());
                 note
             });
             let (html, levels, rank) = cell_display(&dimension.kind, cell);
-            ValueView { key: &dimension.key, label: &dimension.label, help: &dimension.help, html, levels, rank, note }
+            ValueView {
+                key: &dimension.key,
+                label: &dimension.label,
+                help: &dimension.help,
+                html,
+                levels,
+                rank,
+                note,
+            }
         })
         .collect()
 }
 
 fn cell_display<'a>(kind: &'a DimensionKind, cell: &Cell) -> (String, Vec<&'a str>, i64) {
     match (&cell.value, kind) {
-        (CellValue::NotApplicable, _) => ("<span class=\"not-applicable\">n/a</span>".to_string(), Vec::new(), -1),
-        (CellValue::Level(i), DimensionKind::Scale(levels)) => (escape_html(&levels[*i]), vec![levels[*i].as_str()], *i as i64),
+        (CellValue::NotApplicable, _) => (
+            "<span class=\"not-applicable\">n/a</span>".to_string(),
+            Vec::new(),
+            -1,
+        ),
+        (CellValue::Level(i), DimensionKind::Scale(levels)) => (
+            escape_html(&levels[*i]),
+            vec![levels[*i].as_str()],
+            *i as i64,
+        ),
         (CellValue::Tags(tags), DimensionKind::Tags(levels)) => {
             let names: Vec<&str> = tags.iter().map(|&i| levels[i].as_str()).collect();
             let rank = tags.first().map_or(0, |&i| i as i64);
@@ -210,7 +266,15 @@ fn cell_display<'a>(kind: &'a DimensionKind, cell: &Cell) -> (String, Vec<&'a st
 pub fn model<'a>(site: &'a Site, model: &'a Model) -> (ModelView<'a>, Vec<NoteRef>) {
     let mut notes = Vec::new();
     let values = values(site, model, &mut notes);
-    (ModelView { slug: &model.slug, values, pros: &model.pros, cons: &model.cons }, notes)
+    (
+        ModelView {
+            slug: &model.slug,
+            values,
+            pros: &model.pros,
+            cons: &model.cons,
+        },
+        notes,
+    )
 }
 
 pub fn matrix<'a>(site: &'a Site, from: &str) -> MatrixView<'a> {
@@ -226,7 +290,11 @@ pub fn matrix<'a>(site: &'a Site, from: &str) -> MatrixView<'a> {
             cells: values(site, model, &mut notes),
         })
         .collect();
-    MatrixView { dimensions: dimensions(site), rows, notes }
+    MatrixView {
+        dimensions: dimensions(site),
+        rows,
+        notes,
+    }
 }
 
 pub fn guide_steps(site: &Site, root: &Question, from: &str) -> Vec<GuideStep> {
@@ -236,9 +304,13 @@ pub fn guide_steps(site: &Site, root: &Question, from: &str) -> Vec<GuideStep> {
 }
 
 fn push_question(site: &Site, question: &Question, from: &str, steps: &mut Vec<GuideStep>) {
-    steps.push(step("question", question.id.clone(), question.text_html.clone()));
-    for (i, answer) in question.answers.iter().enumerate() {
-        let mut open = step("answer", format!("{}-{}", question.id, i + 1), answer.label_html.clone());
+    steps.push(step(
+        "question",
+        question.id.clone(),
+        question.text_html.clone(),
+    ));
+    for answer in &question.answers {
+        let mut open = step("answer", String::new(), answer.label_html.clone());
         open.why = answer.why_html.clone();
         if let Next::Model(index) = &answer.next {
             let model = &site.models[*index];
@@ -256,5 +328,13 @@ fn push_question(site: &Site, question: &Question, from: &str, steps: &mut Vec<G
 }
 
 fn step(kind: &'static str, id: String, html: String) -> GuideStep {
-    GuideStep { kind, id, html, why: None, model_title: None, model_url: None, model_slug: None }
+    GuideStep {
+        kind,
+        id,
+        html,
+        why: None,
+        model_title: None,
+        model_url: None,
+        model_slug: None,
+    }
 }

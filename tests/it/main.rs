@@ -1,1 +1,9 @@
+//! Integration tests: the real `versus` binary on small books made per test.
 
+mod harness;
+
+mod bad_input;
+mod build;
+mod markdown;
+mod output_safety;
+mod theme;

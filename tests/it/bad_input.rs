@@ -1,0 +1,209 @@
+//! Every kind of bad input: the exact `path:line:col: error:` line, a help line, exit 1,
+//! and the previous site left as it was.
+
+use crate::harness::{Book, Run, snapshot};
+
+/// Builds a good site first, breaks the book with `breaks`, and checks that the failed
+/// build reported problems, exited 1 and left the previous site byte for byte.
+fn fails_keeping_the_site(breaks: impl FnOnce(&Book)) -> Run {
+    let book = Book::minimal();
+    book.build().success();
+    let before = snapshot(&book.path().join("public"));
+    breaks(&book);
+    let run = book.build();
+    run.failure(1)
+        .stderr_has("  help: ")
+        .stderr_has("the previous site was left as it was");
+    assert_eq!(
+        snapshot(&book.path().join("public")),
+        before,
+        "public/ changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(book.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("versus-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folder left behind");
+    run
+}
+
+#[test]
+fn malformed_yaml_front_matter() {
+    fails_keeping_the_site(|book| {
+        book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: [fast\n  api: x\n---\n");
+    })
+    .stderr_has("content/models/alpha.md:5:6: error: invalid front matter: did not find expected ',' or ']'");
+}
+
+#[test]
+fn front_matter_that_is_never_closed() {
+    fails_keeping_the_site(|book| {
+        book.write("content/index.md", "---\ntitle: Home\nno end\n");
+    })
+    .stderr_line("content/index.md:1:1: error: the front matter is never closed");
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_right_one() {
+    fails_keeping_the_site(|book| {
+        book.write("content/index.md", "---\ntitle: Home\nsumary: Hi\n---\n");
+    })
+    .stderr_line("content/index.md:3:1: error: unknown front matter key `sumary`")
+    .stderr_line("  help: did you mean `summary`?");
+}
+
+#[test]
+fn unknown_dimension_suggests_the_right_one() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "content/models/beta.md",
+            "---\ntitle: Beta\nvalues:\n  sped: slow\n  api: n/a\n---\n",
+        );
+    })
+    .stderr_line("content/models/beta.md:4:3: error: unknown dimension `sped`")
+    .stderr_line("  help: did you mean `speed`?");
+}
+
+#[test]
+fn value_not_among_the_levels() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "content/models/beta.md",
+            "---\ntitle: Beta\nvalues:\n  speed: slowish\n  api: n/a\n---\n",
+        );
+    })
+    .stderr_line("content/models/beta.md:4:3: error: `slowish` is not a level of `speed`")
+    .stderr_line(
+        "  help: did you mean `slow`? The levels of `speed` are: slow, medium, fast, or n/a",
+    );
+}
+
+#[test]
+fn missing_title() {
+    fails_keeping_the_site(|book| {
+        book.write("content/about.md", "---\nsummary: no title here\n---\n");
+    })
+    .stderr_line("content/about.md:2:1: error: the page has no title")
+    .stderr_line("  help: add `title: ...` to the front matter");
+}
+
+#[test]
+fn two_pages_with_the_same_url() {
+    fails_keeping_the_site(|book| {
+        book.write("content/about.md", "---\ntitle: About\n---\n");
+        book.write("content/about/index.md", "---\ntitle: About too\n---\n");
+    })
+    .stderr_line("content/about.md:1:1: error: this page and content/about/index.md both build about/index.html");
+}
+
+#[test]
+fn two_pages_with_the_same_slug() {
+    fails_keeping_the_site(|book| {
+        book.write("content/models/gamma.md", "---\ntitle: Gamma\nslug: alpha\nvalues:\n  speed: slow\n  api: n/a\n---\n");
+    })
+    .stderr_line("content/models/gamma.md:1:1: error: this page and content/models/alpha.md both build models/alpha/index.html")
+    .stderr_line("  help: rename one of the files, or give one a different `slug:`");
+}
+
+#[test]
+fn model_without_a_value_for_a_dimension() {
+    fails_keeping_the_site(|book| {
+        book.write("content/models/beta.md", "---\ntitle: Beta\nvalues:\n  speed: slow\n---\n");
+    })
+    .stderr_line("content/models/beta.md:3:1: error: no value for dimension `api`")
+    .stderr_line("  help: every model gives a value for every dimension; write `n/a` where one does not apply");
+}
+
+#[test]
+fn unknown_theme() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "themes/fancier/templates/page.html",
+            "{% extends \"default/page.html\" %}",
+        );
+        book.write(
+            "book.toml",
+            format!(
+                "[build]\ntheme = \"fancy\"\n\n{}",
+                crate::harness::MINIMAL_TOML
+            ),
+        );
+    })
+    .stderr_line("book.toml:2:9: error: unknown theme `fancy`: there is no folder themes/fancy/")
+    .stderr_line("  help: did you mean `fancier`?");
+}
+
+#[test]
+fn template_syntax_error_names_the_template_and_line() {
+    fails_keeping_the_site(|book| {
+        book.write("book.toml", format!("[build]\ntheme = \"mine\"\n\n{}", crate::harness::MINIMAL_TOML));
+        book.write("themes/mine/templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.content | safe \n{% endblock %}\n");
+    })
+    .stderr_has("themes/mine/templates/page.html:4:")
+    .stderr_has("error: template syntax error");
+}
+
+#[test]
+fn file_that_is_not_utf8() {
+    fails_keeping_the_site(|book| {
+        book.write("content/about.md", b"---\ntitle: About\n---\nna\xefve\n");
+    })
+    .stderr_line("content/about.md:4:3: error: the file is not valid UTF-8");
+}
+
+#[test]
+fn guide_answer_naming_an_unknown_model() {
+    fails_keeping_the_site(|book| {
+        book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Speed?\n  answers:\n    - label: Yes\n      model: alpah\n    - label: No\n      model: beta\n---\n");
+    })
+    .stderr_line("content/guide.md:7:7: error: the guide names an unknown model `alpah`")
+    .stderr_line("  help: did you mean `alpha`?");
+}
+
+#[test]
+fn broken_book_toml() {
+    fails_keeping_the_site(|book| {
+        book.write("book.toml", "[book]\ntitle = \"Fixture\n");
+    })
+    .stderr_has("book.toml:2:17: error: invalid basic string");
+}
+
+#[test]
+fn unknown_key_in_book_toml() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "book.toml",
+            format!("{}\n[build]\nthem = \"x\"\n", crate::harness::MINIMAL_TOML),
+        );
+    })
+    .stderr_has("error: unknown field `them`");
+}
+
+#[test]
+fn every_problem_of_a_run_is_reported_at_once() {
+    let run = fails_keeping_the_site(|book| {
+        book.write(
+            "content/models/alpha.md",
+            "---\ntitle: Alpha\nvalues:\n  speed: quick\n  api: x\n---\n",
+        );
+        book.write(
+            "content/models/beta.md",
+            "---\ntitle: Beta\nvalues:\n  speed: slow\n  apii: n/a\n---\n",
+        );
+        book.write("content/about.md", "---\ntitel: About\n---\n");
+    });
+    run.stderr_has("content/about.md:2:1: error: unknown front matter key `titel`")
+        .stderr_has("content/models/alpha.md:4:3: error: `quick` is not a level of `speed`")
+        .stderr_has("content/models/beta.md:5:3: error: unknown dimension `apii`")
+        .stderr_has("build failed: 4 errors");
+    run.stderr_has("content/about.md:2:1: error: the page has no title");
+}
+
+#[test]
+fn missing_book_toml_says_where_it_looked() {
+    let book = Book::empty();
+    book.build()
+        .failure(1)
+        .stderr_has("book.toml:1:1: error: cannot read book.toml");
+}

@@ -1,0 +1,125 @@
+//! Markdown features and build-time highlighting, as they appear in pages.
+
+use crate::harness::{Book, MINIMAL_TOML};
+
+fn page_html(body: &str) -> String {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        format!("---\ntitle: About\n---\n{body}"),
+    );
+    book.build().success();
+    book.read("public/about/index.html")
+}
+
+#[test]
+fn commonmark_extensions_are_on() {
+    let html = page_html(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1] ~~gone~~\n\n- [x] done\n- [ ] todo\n\n[^1]: The note.\n",
+    );
+    assert!(html.contains("<table>"), "tables: {html}");
+    assert!(html.contains("<del>gone</del>"), "strikethrough: {html}");
+    assert!(html.contains("type=\"checkbox\""), "task lists: {html}");
+    assert!(
+        html.contains("class=\"footnote-definition\""),
+        "footnotes: {html}"
+    );
+}
+
+#[test]
+fn headings_get_stable_unique_anchors() {
+    let html = page_html("## Pros & cons\n\n## Pros & cons\n\n### Custom {#mine}\n");
+    assert!(
+        html.contains(
+            "<h2 id=\"pros-cons\">Pros &amp; cons <a class=\"anchor\" href=\"#pros-cons\""
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"pros-cons-1\">"), "{html}");
+    assert!(html.contains("<h3 id=\"mine\">Custom"), "{html}");
+}
+
+#[test]
+fn long_pages_get_a_table_of_contents() {
+    let long = page_html("## One\n\n## Two\n\n### Two and a half\n");
+    assert!(
+        long.contains("<nav class=\"toc\" aria-label=\"On this page\">"),
+        "{long}"
+    );
+    assert!(
+        long.contains("<li class=\"toc-h3\"><a href=\"#two-and-a-half\">Two and a half</a></li>"),
+        "{long}"
+    );
+    let short = page_html("## Only one\n");
+    assert!(!short.contains("class=\"toc\""));
+}
+
+#[test]
+fn smart_punctuation_is_off_unless_configured() {
+    assert!(page_html("\"quoted\" -- dash\n").contains("<p>\"quoted\" -- dash</p>"));
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("{MINIMAL_TOML}\n[markdown]\nsmart-punctuation = true\n"),
+    );
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n\"quoted\" -- dash\n",
+    );
+    book.build().success();
+    assert!(
+        book.read("public/about/index.html")
+            .contains("“quoted” – dash")
+    );
+}
+
+#[test]
+fn code_is_highlighted_at_build_time_with_pygments_classes() {
+    let html = page_html(
+        "```python title=\"Demo\"\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(1)  # wait\n```\n",
+    );
+    assert!(html.contains("<div class=\"code-block\" data-lang=\"python\"><div class=\"code-title\">Demo</div><div class=\"highlight-python notranslate\"><div class=\"highlight\"><pre><code><span class=\"kn\">import</span> asyncio"), "{html}");
+    assert!(html.contains("<span class=\"nf\">main</span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"c1\"># wait</span>\n"),
+        "{html}"
+    );
+}
+
+#[test]
+fn every_required_language_is_highlighted() {
+    let cases = [
+        (
+            "pycon",
+            ">>> 1 + 1\n2\n",
+            "<span class=\"gp\">&gt;&gt;&gt;</span> <span class=\"mi\">1</span>",
+        ),
+        ("sh", "echo \"$HOME\"\n", "class=\"nb\""),
+        ("console", "$ ls\nfile\n", "<span class=\"gp\">$</span> "),
+        (
+            "toml",
+            "[build]\ntheme = \"x\"\n",
+            "<span class=\"nt\">theme</span>",
+        ),
+        ("yaml", "title: x\n", "<span class=\"nt\">title</span>"),
+        ("json", "{\"a\": 1}\n", "<span class=\"m\">1</span>"),
+        ("rust", "fn main() {}\n", "<span class=\"nf\">main</span>"),
+    ];
+    for (lang, code, expected) in cases {
+        let html = page_html(&format!("```{lang}\n{code}```\n"));
+        assert!(
+            html.contains(expected),
+            "{lang}: expected {expected} in\n{html}"
+        );
+    }
+}
+
+#[test]
+fn unknown_languages_are_escaped_plain_text() {
+    let html = page_html("```klingon\n<qapla'>\n```\n\n```\nno language\n```\n");
+    assert!(
+        html.contains("<pre><code>&lt;qapla&#39;&gt;\n</code></pre>"),
+        "{html}"
+    );
+    assert!(html.contains("data-lang=\"text\""), "{html}");
+}
