@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use crate::diagnostic::{Diagnostic, Position, did_you_mean};
 
@@ -47,9 +47,56 @@ pub fn split<'a>(shown: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     )
 }
 
+/// A YAML value as the rest of versus sees it, independent of the YAML crate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Yaml {
+    Null,
+    Bool(bool),
+    /// Kept as written; callers parse the numbers they expect.
+    Number(String),
+    String(String),
+    List(Vec<Yaml>),
+    Map(Map),
+}
+
+/// A YAML mapping with text keys, in document order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Map(Vec<(String, Yaml)>);
+
+impl Map {
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Yaml)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl From<Value> for Yaml {
+    fn from(value: Value) -> Self {
+        match value {
+            Value::Null => Yaml::Null,
+            Value::Bool(b) => Yaml::Bool(b),
+            Value::Number(n) => Yaml::Number(n.to_string()),
+            Value::String(s) => Yaml::String(s),
+            Value::Sequence(items) => Yaml::List(items.into_iter().map(Yaml::from).collect()),
+            Value::Mapping(mapping) => Yaml::Map(Map(mapping
+                .into_iter()
+                .map(|(k, v)| (key_text(&k), Yaml::from(v)))
+                .collect())),
+            Value::Tagged(tagged) => Yaml::from(tagged.value),
+        }
+    }
+}
+
 /// Parsed front matter, with what is needed to point at any of its keys.
 pub struct FrontMatter<'a> {
-    mapping: Mapping,
+    mapping: Map,
     lines: Vec<&'a str>,
 }
 
@@ -58,7 +105,7 @@ impl<'a> FrontMatter<'a> {
     pub fn parse(shown: &Path, yaml: Option<&'a str>) -> Result<Self, Diagnostic> {
         let Some(yaml) = yaml else {
             return Ok(FrontMatter {
-                mapping: Mapping::new(),
+                mapping: Map::default(),
                 lines: Vec::new(),
             });
         };
@@ -69,9 +116,9 @@ impl<'a> FrontMatter<'a> {
             Diagnostic::error(shown, position, format!("invalid front matter: {}", strip_location(&err.to_string())))
                 .with_help("the front matter is YAML between two `---` lines; check indentation, quotes and brackets")
         })?;
-        let mapping = match value {
-            Value::Mapping(mapping) => mapping,
-            Value::Null => Mapping::new(),
+        let mapping = match Yaml::from(value) {
+            Yaml::Map(mapping) => mapping,
+            Yaml::Null => Map::default(),
             _ => {
                 return Err(Diagnostic::error(
                     shown,
@@ -87,11 +134,7 @@ impl<'a> FrontMatter<'a> {
         })
     }
 
-    pub fn mapping(&self) -> &Mapping {
-        &self.mapping
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
         self.mapping.get(key)
     }
 
@@ -99,9 +142,8 @@ impl<'a> FrontMatter<'a> {
     pub fn unknown_keys(&self, shown: &Path, allowed: &[&str], what: &str) -> Vec<Diagnostic> {
         self.mapping
             .keys()
-            .filter_map(|key| {
-                let name = key_name(key);
-                if allowed.contains(&name.as_str()) {
+            .filter_map(|name| {
+                if allowed.contains(&name) {
                     return None;
                 }
                 let position = self
@@ -157,7 +199,7 @@ fn key_column(line: &str, key: &str) -> Option<usize> {
 }
 
 /// The text of a mapping key, whatever its YAML type.
-pub fn key_name(key: &Value) -> String {
+fn key_text(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other)
@@ -168,25 +210,23 @@ pub fn key_name(key: &Value) -> String {
 }
 
 /// A scalar as text: strings as they are, numbers and booleans as written.
-pub fn scalar_text(value: &Value) -> Option<String> {
+pub fn scalar_text(value: &Yaml) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Yaml::String(s) | Yaml::Number(s) => Some(s.clone()),
+        Yaml::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
 /// Describes a value's YAML type for messages.
-pub fn type_name(value: &Value) -> &'static str {
+pub fn type_name(value: &Yaml) -> &'static str {
     match value {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a mapping",
-        Value::Tagged(_) => "a tagged value",
+        Yaml::Null => "nothing",
+        Yaml::Bool(_) => "a boolean",
+        Yaml::Number(_) => "a number",
+        Yaml::String(_) => "a string",
+        Yaml::List(_) => "a list",
+        Yaml::Map(_) => "a mapping",
     }
 }
 

@@ -10,12 +10,10 @@ pub mod markdown;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use serde_yaml::Value;
-
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::discover::{SourceFile, SourceKind};
-use front_matter::{FrontMatter, key_name, scalar_text, type_name};
+use front_matter::{FrontMatter, Map, Yaml, scalar_text, type_name};
 use markdown::{Body, Markdown};
 
 /// One Markdown source file, parsed.
@@ -241,7 +239,7 @@ fn page_meta(
     };
     let order = match fm.get("order") {
         None => 0,
-        Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
+        Some(Yaml::Number(n)) if n.parse::<i64>().is_ok() => n.parse().unwrap_or_default(),
         Some(value) => {
             problems.push(key_error(
                 shown,
@@ -271,7 +269,7 @@ fn page_meta(
     });
     let toc = match fm.get("toc") {
         None => None,
-        Some(Value::Bool(b)) => Some(*b),
+        Some(Yaml::Bool(b)) => Some(*b),
         Some(value) => {
             problems.push(key_error(
                 shown,
@@ -321,10 +319,10 @@ fn raw_model(
         fm.find_key("values", 0).unwrap_or((0, Position::new(2, 1)));
     let mut values = Vec::new();
     match fm.get("values") {
-        Some(Value::Mapping(mapping)) => {
+        Some(Yaml::Map(mapping)) => {
             let mut cursor = values_line;
-            for (key, value) in mapping {
-                let key = key_name(key);
+            for (key, value) in mapping.iter() {
+                let key = key.to_string();
                 let (line, position) = fm
                     .find_key(&key, cursor)
                     .unwrap_or((cursor, values_position));
@@ -359,13 +357,13 @@ fn raw_cell(
     shown: &Path,
     key: String,
     position: Position,
-    value: &Value,
+    value: &Yaml,
     md: &Markdown,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RawCell> {
     let (value, note) = match value {
-        Value::Mapping(mapping) => {
-            for inner in mapping.keys().map(key_name) {
+        Yaml::Map(mapping) => {
+            for inner in mapping.keys() {
                 if inner != "value" && inner != "note" {
                     problems.push(
                         Diagnostic::error(
@@ -396,7 +394,7 @@ fn raw_cell(
         }
     };
     let value = match value {
-        Some(Value::Sequence(items)) => {
+        Some(Yaml::List(items)) => {
             let texts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
             texts.map(RawValue::Many)
         }
@@ -430,7 +428,7 @@ fn string_list(
 ) -> Vec<String> {
     match fm.get(key) {
         None => Vec::new(),
-        Some(Value::Sequence(items)) => items
+        Some(Yaml::List(items)) => items
             .iter()
             .filter_map(|item| match scalar_text(item) {
                 Some(text) => Some(md.inline(&text)),
@@ -484,7 +482,7 @@ fn raw_guide(
 fn raw_question(
     shown: &Path,
     fm: &FrontMatter,
-    value: &Value,
+    value: &Yaml,
     md: &Markdown,
     cursor: &mut usize,
     problems: &mut Vec<Diagnostic>,
@@ -492,7 +490,7 @@ fn raw_question(
     let here = fm
         .find_key("text", *cursor)
         .map_or(Position::START, |(_, p)| p);
-    let Value::Mapping(mapping) = value else {
+    let Yaml::Map(mapping) = value else {
         problems.push(Diagnostic::error(
             shown,
             here,
@@ -512,7 +510,7 @@ fn raw_question(
         return None;
     };
     let answers = match mapping.get("answers") {
-        Some(Value::Sequence(items)) if !items.is_empty() => items
+        Some(Yaml::List(items)) if !items.is_empty() => items
             .iter()
             .filter_map(|item| raw_answer(shown, fm, item, md, cursor, problems))
             .collect(),
@@ -535,7 +533,7 @@ fn raw_question(
 fn raw_answer(
     shown: &Path,
     fm: &FrontMatter,
-    value: &Value,
+    value: &Yaml,
     md: &Markdown,
     cursor: &mut usize,
     problems: &mut Vec<Diagnostic>,
@@ -544,7 +542,7 @@ fn raw_answer(
         .find_key("label", *cursor)
         .unwrap_or((*cursor, Position::START));
     *cursor = line;
-    let Value::Mapping(mapping) = value else {
+    let Yaml::Map(mapping) = value else {
         problems.push(Diagnostic::error(
             shown,
             position,
@@ -606,13 +604,13 @@ fn raw_answer(
 
 fn check_keys(
     shown: &Path,
-    mapping: &serde_yaml::Mapping,
+    mapping: &Map,
     allowed: &[&str],
     position: Position,
     problems: &mut Vec<Diagnostic>,
 ) {
-    for key in mapping.keys().map(key_name) {
-        if !allowed.contains(&key.as_str()) {
+    for key in mapping.keys() {
+        if !allowed.contains(&key) {
             let help = match crate::diagnostic::did_you_mean(&key, allowed.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("allowed here: {}", allowed.join(", ")),

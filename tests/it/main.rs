@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod architecture;
 mod bad_input;
 mod build;
 mod markdown;
