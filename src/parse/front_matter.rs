@@ -147,9 +147,9 @@ impl<'a> FrontMatter<'a> {
                     return None;
                 }
                 let position = self
-                    .find_key(&name, 0)
+                    .find_key(name, 0)
                     .map_or(Position::new(2, 1), |(_, p)| p);
-                let help = match did_you_mean(&name, allowed.iter().copied()) {
+                let help = match did_you_mean(name, allowed.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("the keys of {what} are: {}", allowed.join(", ")),
                 };

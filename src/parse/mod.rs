@@ -611,7 +611,7 @@ fn check_keys(
 ) {
     for key in mapping.keys() {
         if !allowed.contains(&key) {
-            let help = match crate::diagnostic::did_you_mean(&key, allowed.iter().copied()) {
+            let help = match crate::diagnostic::did_you_mean(key, allowed.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("allowed here: {}", allowed.join(", ")),
             };
