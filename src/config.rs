@@ -49,6 +49,8 @@ pub struct MarkdownOptions {
 #[derive(Debug, Clone)]
 pub struct DimensionSpec {
     pub key: String,
+    /// Where the key is declared in book.toml.
+    pub position: Position,
     pub label: String,
     pub help: String,
     pub kind: DimensionKind,
@@ -272,6 +274,7 @@ fn resolve_dimensions(
         if let Some(kind) = resolve_kind(&dimension.kind, dimension.levels, index, problems) {
             dimensions.push(DimensionSpec {
                 key,
+                position: key_position,
                 label: dimension.label,
                 help: dimension.help,
                 kind,

@@ -6,6 +6,7 @@
 //! (staging and atomic swap). A later stage never calls back into an earlier one, and every
 //! stage reports all the problems it finds before the run stops.
 
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -88,5 +89,37 @@ pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildRepor
         pages,
         files: written.files,
         kept: written.kept,
+    })
+}
+
+/// What `check` found in a book that builds.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub pages: usize,
+    /// Warnings only: errors make `check` return a [`Failure`].
+    pub warnings: Vec<Diagnostic>,
+    pub external: Vec<check::ExternalLink>,
+}
+
+/// Everything `build` validates, plus links, anchors, orphans, unused dimensions and guide
+/// coverage; writes nothing.
+pub fn check(root: &std::path::Path, overrides: &Overrides) -> Result<CheckReport, Failure> {
+    let (config, site) = load(root, overrides)?;
+    let mut problems = Diagnostics::new();
+    if let Err(problem) = write::check_output_dir(root, &config.content_dir, &config.output_dir) {
+        problems.push(problem);
+    }
+    let theme = render::Theme::load(&config)?;
+    let outputs = render::render(&site, &theme)?;
+    let guide_path = diagnostic::display_path(root, &config.content_dir.join("guide.md"));
+    let findings = check::check(&site, &outputs, &guide_path);
+    problems.extend(findings.problems);
+    if problems.has_errors() {
+        return Err(problems.into());
+    }
+    Ok(CheckReport {
+        pages: outputs.iter().filter(|o| o.path.ends_with(".html")).count(),
+        warnings: problems.into_sorted(),
+        external: findings.external,
     })
 }

@@ -32,6 +32,15 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Check the book (links, anchors, orphans, unused dimensions, guide) without writing.
+    Check {
+        /// The book's root folder (where book.toml is).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -42,7 +51,62 @@ fn main() -> ExitCode {
             dest,
             base_url,
         } => build(dir, dest, base_url),
+        Command::Check { dir, deny_warnings } => check(dir, deny_warnings),
     }
+}
+
+fn check(dir: PathBuf, deny_warnings: bool) -> ExitCode {
+    match versus::check(&dir, &Overrides::default()) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("{warning}");
+            }
+            if !report.external.is_empty() {
+                println!("external links (listed, not fetched):");
+                for link in &report.external {
+                    println!(
+                        "  {}:{}:{}: {}",
+                        link.path.display(),
+                        link.position.line,
+                        link.position.column,
+                        link.url
+                    );
+                }
+            }
+            let warnings = report.warnings.len();
+            eprintln!(
+                "checked {} pages: 0 errors, {warnings} warning{}",
+                report.pages,
+                plural(warnings)
+            );
+            if deny_warnings && warnings > 0 {
+                eprintln!("failing because of --deny-warnings");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report_failure(&failure, "check failed"),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Prints every diagnostic and a summary line; returns the failure's exit code.
+fn report_failure(failure: &versus::Failure, summary: &str) -> ExitCode {
+    let diagnostics = failure.diagnostics();
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    eprintln!(
+        "{summary}: {errors} error{}, {warnings} warning{}",
+        plural(errors),
+        plural(warnings)
+    );
+    ExitCode::from(failure.exit_code() as u8)
 }
 
 fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
@@ -66,17 +130,9 @@ fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitC
             }
             ExitCode::SUCCESS
         }
-        Err(failure) => {
-            let diagnostics = failure.diagnostics();
-            for diagnostic in diagnostics {
-                eprintln!("{diagnostic}");
-            }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "build failed: {errors} error{}; the previous site was left as it was",
-                if errors == 1 { "" } else { "s" }
-            );
-            ExitCode::from(failure.exit_code() as u8)
-        }
+        Err(failure) => report_failure(
+            &failure,
+            "build failed; the previous site was left as it was",
+        ),
     }
 }

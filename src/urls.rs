@@ -61,28 +61,84 @@ pub fn resolve_root(html: String, dir: &str) -> String {
     }
 }
 
-/// Rewrites a link written in the Markdown of `source` when it names another Markdown file
-/// (`models/threads.md#pros`) into a link to that page, starting at [`ROOT_MARKER`]. Other
-/// links are returned unchanged.
-pub fn rewrite_markdown_link(source: &Path, dest: &str) -> Option<String> {
-    if is_external(dest) || dest.starts_with('/') || dest.starts_with('#') {
-        return None;
+/// Where a link written in a Markdown file points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Another site (has a scheme such as `https:`), listed but never fetched.
+    External,
+    /// `#anchor` on the same page.
+    SamePage(String),
+    /// `/path`: breaks under a sub-path and from file://.
+    Absolute,
+    /// A relative link that climbs out of the content folder.
+    OutsideContent,
+    /// A page built from a Markdown file, by the file's path in the content folder.
+    Page {
+        source: String,
+        fragment: Option<String>,
+    },
+    /// Any other file of the site, by its path from the site root.
+    File {
+        path: String,
+        fragment: Option<String>,
+    },
+}
+
+/// Resolves `dest`, written in the content file `source`. Relative links are relative to the
+/// source file, as on GitHub: `threads.md#pros` names another page's source, `img/a.svg` a
+/// file next to it.
+pub fn resolve_link(source: &Path, dest: &str) -> Target {
+    if is_external(dest) {
+        return Target::External;
+    }
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return Target::SamePage(fragment.to_string());
+    }
+    if dest.starts_with('/') {
+        return Target::Absolute;
     }
     let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment)),
+        Some((path, fragment)) => (path, Some(fragment.to_string())),
         None => (dest, None),
     };
-    if !path.ends_with(".md") {
-        return None;
+    let path = path.split('?').next().unwrap_or(path);
+    let Some(mut resolved) = resolve_relative(source, path) else {
+        return Target::OutsideContent;
+    };
+    if resolved.ends_with(".md") {
+        return Target::Page {
+            source: resolved,
+            fragment,
+        };
     }
-    let target = resolve_relative(source, path)?;
-    let mut url = format!(
-        "{ROOT_MARKER}{}",
-        output_file(&page_dir(Path::new(&target)))
-    );
+    if path.is_empty() || path.ends_with('/') || resolved.is_empty() {
+        resolved = format!(
+            "{}index.html",
+            if resolved.is_empty() {
+                String::new()
+            } else {
+                format!("{resolved}/")
+            }
+        );
+    }
+    Target::File {
+        path: resolved,
+        fragment,
+    }
+}
+
+/// The link to put in the HTML for `dest` written in `source`: internal links become paths
+/// from [`ROOT_MARKER`]; others are returned as `None` (left unchanged).
+pub fn rewrite_markdown_link(source: &Path, dest: &str) -> Option<String> {
+    let (path, fragment) = match resolve_link(source, dest) {
+        Target::Page { source, fragment } => (output_file(&page_dir(Path::new(&source))), fragment),
+        Target::File { path, fragment } => (path, fragment),
+        _ => return None,
+    };
+    let mut url = format!("{ROOT_MARKER}{path}");
     if let Some(fragment) = fragment {
         url.push('#');
-        url.push_str(fragment);
+        url.push_str(&fragment);
     }
     Some(url)
 }
@@ -157,5 +213,13 @@ mod tests {
         );
         assert_eq!(rewrite_markdown_link(from, "https://x.org/a.md"), None);
         assert_eq!(rewrite_markdown_link(from, "../../../x.md"), None);
+        assert_eq!(
+            rewrite_markdown_link(Path::new("index.md"), "matrix/").as_deref(),
+            Some("@versus-root/matrix/index.html")
+        );
+        assert_eq!(
+            rewrite_markdown_link(Path::new("a/b.md"), "img/x.svg").as_deref(),
+            Some("@versus-root/a/img/x.svg")
+        );
     }
 }

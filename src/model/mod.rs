@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use crate::config::{Config, DimensionSpec};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::discover::SourceFile;
-use crate::parse::markdown::Body;
+use crate::parse::markdown::{Body, LinkRef};
 use crate::parse::{Document, Extra, ParsedBook, RawModel};
 use crate::urls;
 pub use cell::{Cell, CellValue};
@@ -38,13 +38,30 @@ pub struct Site {
     pub assets: Vec<SourceFile>,
 }
 
+impl Site {
+    /// Every page of the site: home, matrix, guide, models, then plain pages.
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        std::iter::once(&self.home)
+            .chain(std::iter::once(&self.matrix))
+            .chain(self.guide.iter().map(|g| &g.page))
+            .chain(self.models.iter().map(|m| &m.page))
+            .chain(self.pages.iter())
+    }
+}
+
 /// A page's own content and where it is published.
 #[derive(Debug)]
 pub struct Page {
     /// Directory path in the site, ending in `/` (empty for the home page).
     pub dir: String,
-    /// The source it came from, if any (the matrix and a missing home page are generated).
+    /// The source it came from as shown in messages, if any (the matrix and a missing home
+    /// page are generated).
     pub source: Option<PathBuf>,
+    /// The source's path inside the content folder, to resolve its links.
+    pub relative: Option<PathBuf>,
+    /// Every link of the page, from its body and its front matter, as written.
+    pub links: Vec<LinkRef>,
+    pub in_nav: bool,
     pub title: String,
     pub summary_html: String,
     pub order: i64,
@@ -59,6 +76,9 @@ impl Page {
         Page {
             dir: dir.to_string(),
             source: None,
+            relative: None,
+            links: Vec::new(),
+            in_nav: true,
             title: title.to_string(),
             summary_html: String::new(),
             order: 0,
@@ -179,6 +199,14 @@ fn page_of(document: &Document, config: &Config) -> Page {
     Page {
         dir,
         source: Some(document.source.shown.clone()),
+        relative: Some(document.source.relative.clone()),
+        links: document
+            .front_links
+            .iter()
+            .chain(&document.body.links)
+            .cloned()
+            .collect(),
+        in_nav: document.meta.in_nav,
         title: document.meta.title.clone(),
         summary_html: document.meta.summary_html.clone(),
         order: document.meta.order,

@@ -165,6 +165,34 @@ impl<'a> FrontMatter<'a> {
             .collect()
     }
 
+    /// Inline Markdown links and images written in the front matter's values, with their
+    /// positions: `[text](dest)` gives `dest` and the position of `[`.
+    pub fn markdown_links(&self) -> Vec<(String, Position, bool)> {
+        let mut links = Vec::new();
+        for (index, line) in self.lines.iter().enumerate() {
+            let mut rest = 0;
+            while let Some(found) = line[rest..].find("](") {
+                let close_text = rest + found;
+                let start = rest + found + 2;
+                let Some(length) = line[start..].find(')') else {
+                    break;
+                };
+                let dest = line[start..start + length]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                let open = line[..close_text].rfind('[').unwrap_or(close_text);
+                let is_image = open > 0 && line.as_bytes()[open - 1] == b'!';
+                let column = line[..open].chars().count() + 1;
+                if !dest.is_empty() {
+                    links.push((dest.to_string(), Position::new(index + 1, column), is_image));
+                }
+                rest = start + length;
+            }
+        }
+        links
+    }
+
     /// Finds the first line at or after `from_line` (0-based) that holds `key:` as a mapping key,
     /// returning that line and the key's file position.
     pub fn find_key(&self, key: &str, from_line: usize) -> Option<(usize, Position)> {
@@ -262,6 +290,18 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(err.position.line, 4);
+    }
+
+    #[test]
+    fn markdown_links_in_values_have_positions() {
+        let yaml = "---\nnote: \"see [a](a.md#x) and ![i](i.png)\"\n";
+        let fm = FrontMatter::parse(Path::new("a.md"), Some(yaml)).unwrap();
+        let links = fm.markdown_links();
+        assert_eq!(
+            links[0],
+            ("a.md#x".to_string(), Position::new(2, 12), false)
+        );
+        assert_eq!(links[1], ("i.png".to_string(), Position::new(2, 29), true));
     }
 
     #[test]

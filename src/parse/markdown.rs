@@ -176,13 +176,27 @@ impl<'a> Markdown<'a> {
                     id,
                 })
             }
-            Event::Start(Tag::Image { ref dest_url, .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 links.push(LinkRef {
                     dest: dest_url.to_string(),
                     position: index.position(range.start),
                     is_image: true,
                 });
-                event
+                let dest_url = match urls::rewrite_markdown_link(self.source, &dest_url) {
+                    Some(url) => CowStr::from(url),
+                    None => dest_url,
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             event => event,
         }

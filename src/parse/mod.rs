@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::discover::{SourceFile, SourceKind};
 use front_matter::{FrontMatter, Map, Yaml, scalar_text, type_name};
-use markdown::{Body, Markdown};
+use markdown::{Body, LinkRef, Markdown};
 
 /// One Markdown source file, parsed.
 #[derive(Debug)]
@@ -22,6 +22,8 @@ pub struct Document {
     pub source: SourceFile,
     pub meta: PageMeta,
     pub body: Body,
+    /// Links written in front matter values (notes, pros, summaries).
+    pub front_links: Vec<LinkRef>,
     pub extra: Extra,
 }
 
@@ -33,6 +35,8 @@ pub struct PageMeta {
     pub order: i64,
     pub slug: Option<(String, Position)>,
     pub toc: Option<bool>,
+    /// `nav: false` keeps a plain page out of the navigation.
+    pub in_nav: bool,
 }
 
 /// What a document has beyond a plain page.
@@ -89,7 +93,7 @@ pub enum RawNext {
     Model { slug: String, position: Position },
 }
 
-const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc"];
+const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "nav"];
 const MATRIX_KEYS: &[&str] = &["title", "summary", "toc"];
 const MODEL_KEYS: &[&str] = &[
     "title", "summary", "order", "slug", "toc", "values", "pros", "cons",
@@ -181,6 +185,15 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
         &[]
     };
     let body = md.body(split.body, split.body_line, reserved);
+    let front_links = fm
+        .markdown_links()
+        .into_iter()
+        .map(|(dest, position, is_image)| LinkRef {
+            dest,
+            position,
+            is_image,
+        })
+        .collect();
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -188,6 +201,7 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
         source,
         meta,
         body,
+        front_links,
         extra,
     })
 }
@@ -280,6 +294,19 @@ fn page_meta(
             None
         }
     };
+    let in_nav = match fm.get("nav") {
+        None | Some(Yaml::Bool(true)) => true,
+        Some(Yaml::Bool(false)) => false,
+        Some(value) => {
+            problems.push(key_error(
+                shown,
+                fm,
+                "nav",
+                format!("`nav` must be true or false, not {}", type_name(value)),
+            ));
+            true
+        }
+    };
     let summary_html = match fm.get("summary") {
         None => String::new(),
         Some(value) => match scalar_text(value) {
@@ -301,6 +328,7 @@ fn page_meta(
         order,
         slug,
         toc,
+        in_nav,
     }
 }
 

@@ -152,7 +152,7 @@ pub fn nav(site: &Site, from: &str) -> NavView {
         url: urls::link(from, &page.dir),
         current: page.dir == from,
     };
-    let mut pages: Vec<&Page> = site.pages.iter().collect();
+    let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.in_nav).collect();
     pages.sort_by(|a, b| (a.order, &a.dir).cmp(&(b.order, &b.dir)));
     NavView {
         home: item(&site.home),

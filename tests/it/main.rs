@@ -5,6 +5,7 @@ mod harness;
 mod architecture;
 mod bad_input;
 mod build;
+mod check;
 mod markdown;
 mod output_safety;
 mod theme;

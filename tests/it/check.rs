@@ -1,0 +1,168 @@
+//! `versus check`: one book per kind of problem it finds, plus what it must not do.
+
+use crate::harness::{Book, MINIMAL_TOML};
+
+#[test]
+fn a_clean_book_passes_and_writes_nothing() {
+    let book = Book::minimal();
+    book.run(&["check", "--deny-warnings"])
+        .success()
+        .stderr_has("checked 6 pages: 0 errors, 0 warnings");
+    assert!(!book.exists("public"), "check never writes the site");
+}
+
+#[test]
+fn broken_links_to_pages_are_errors() {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nSee [threads](models/thread.md) and [alpha](models/alpha.md).\n",
+    );
+    book.run(&["check"])
+        .failure(1)
+        .stderr_line(
+            "content/about.md:4:5: error: broken link: there is no page `models/thread.md`",
+        )
+        .stderr_has("check failed: 1 error, 0 warnings");
+}
+
+#[test]
+fn missing_anchors_are_errors_with_a_suggestion() {
+    let book = Book::minimal();
+    book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: fast\n  api: x\npros:\n  - quick\n---\n## Details\n\nSee [beta](beta.md#details), [mine](#detials) and [pros](#pros).\n");
+    book.write(
+        "content/models/beta.md",
+        "---\ntitle: Beta\nvalues:\n  speed: slow\n  api: n/a\n---\n## Detail\n",
+    );
+    let run = book.run(&["check"]);
+    run.failure(1)
+        .stderr_line("content/models/alpha.md:11:5: error: broken anchor: `#details` is not an id in models/beta/index.html")
+        .stderr_line("  help: did you mean `#detail`?")
+        .stderr_line("content/models/alpha.md:11:30: error: broken anchor: `#detials` is not an id in models/alpha/index.html")
+        .stderr_line("  help: did you mean `#details`?")
+        .stderr_has("check failed: 2 errors");
+    assert!(
+        !run.stderr().contains("#pros`"),
+        "the template's own ids count as anchors"
+    );
+}
+
+#[test]
+fn links_in_front_matter_notes_are_checked_too() {
+    let book = Book::minimal();
+    book.write("content/models/beta.md", "---\ntitle: Beta\nvalues:\n  speed: { value: slow, note: \"see [alpha](alpha.md#nowhere)\" }\n  api: n/a\n---\n");
+    book.run(&["check"])
+        .failure(1)
+        .stderr_line("content/models/beta.md:4:36: error: broken anchor: `#nowhere` is not an id in models/alpha/index.html");
+}
+
+#[test]
+fn missing_images_and_files_are_errors() {
+    let book = Book::minimal();
+    book.write("content/images/here.svg", "<svg/>");
+    book.write("content/about.md", "---\ntitle: About\n---\n![here](images/here.svg) ![gone](images/gone.svg) [file](files/data.csv)\n");
+    book.run(&["check"])
+        .failure(1)
+        .stderr_line("content/about.md:4:26: error: broken link: the image `images/gone.svg` does not exist in the site")
+        .stderr_line("content/about.md:4:51: error: broken link: the file `files/data.csv` does not exist in the site");
+}
+
+#[test]
+fn orphan_pages_are_warnings() {
+    let book = Book::minimal();
+    book.write("content/hidden.md", "---\ntitle: Hidden\nnav: false\n---\n");
+    book.write("content/linked.md", "---\ntitle: Linked\nnav: false\n---\n");
+    book.write(
+        "content/index.md",
+        "---\ntitle: Home\n---\nSee [linked](linked.md).\n",
+    );
+    let run = book.run(&["check"]);
+    run.success()
+        .stderr_line("content/hidden.md:1:1: warning: orphan page: it is not in the navigation and no reachable page links to it")
+        .stderr_has("checked 8 pages: 0 errors, 1 warning");
+    assert!(
+        !run.stderr().contains("content/linked.md"),
+        "a page linked from a reachable page is not an orphan"
+    );
+    book.run(&["check", "--deny-warnings"])
+        .failure(1)
+        .stderr_has("failing because of --deny-warnings");
+}
+
+#[test]
+fn unused_dimensions_are_warnings() {
+    let book = Book::minimal();
+    book.write(
+        "content/models/alpha.md",
+        "---\ntitle: Alpha\nvalues:\n  speed: fast\n  api: n/a\n---\n",
+    );
+    book.run(&["check"]).success().stderr_line(
+        "book.toml:13:7: warning: dimension `api` is not used: no model gives it a value",
+    );
+}
+
+#[test]
+fn models_the_guide_cannot_reach_are_warnings() {
+    let book = Book::minimal();
+    book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Speed?\n  answers:\n    - label: Yes\n      model: alpha\n---\n");
+    book.run(&["check"])
+        .success()
+        .stderr_line(
+            "content/guide.md:1:1: warning: model `beta` cannot be reached from the decision guide",
+        )
+        .stderr_line("  help: add an answer that ends with `model: beta`");
+}
+
+#[test]
+fn external_links_are_listed_not_fetched() {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n[docs](https://docs.python.org/3/) and [mail](mailto:a@b.org)\n",
+    );
+    let run = book.run(&["check", "--deny-warnings"]);
+    run.success();
+    assert!(
+        run.stdout()
+            .contains("  content/about.md:4:1: https://docs.python.org/3/\n"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout()
+            .contains("  content/about.md:4:40: mailto:a@b.org\n"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn absolute_paths_are_warnings() {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n[matrix](/matrix/)\n",
+    );
+    book.run(&["check"])
+        .success()
+        .stderr_has("content/about.md:4:1: warning: `/matrix/` is an absolute path");
+}
+
+#[test]
+fn check_reports_what_build_reports() {
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("{MINIMAL_TOML}\n[build]\ntheme = \"nope\"\n"),
+    );
+    book.run(&["check"])
+        .failure(1)
+        .stderr_has("error: unknown theme `nope`");
+}
+
+#[test]
+fn the_shipped_book_passes_with_warnings_denied() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let book = Book::empty();
+    book.run(&["check", root, "--deny-warnings"]).success();
+}
