@@ -156,19 +156,20 @@ fn check_link(
         );
         return None;
     }
-    if let (Some(fragment), Some(ids)) = (fragment, index.ids.get(file.as_str())) {
-        if !fragment.is_empty() && !ids.contains(&fragment) {
-            let help = match did_you_mean(&fragment, ids.iter().map(String::as_str)) {
-                Some(near) => format!("did you mean `#{near}`?"),
-                None => format!("headings get ids from their text; see the ids in {file}"),
-            };
-            findings.problems.push(
-                error(format!(
-                    "broken anchor: `#{fragment}` is not an id in {file}"
-                ))
-                .with_help(help),
-            );
-        }
+    if let (Some(fragment), Some(ids)) = (fragment, index.ids.get(file.as_str()))
+        && !fragment.is_empty()
+        && !ids.contains(&fragment)
+    {
+        let help = match did_you_mean(&fragment, ids.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `#{near}`?"),
+            None => format!("headings get ids from their text; see the ids in {file}"),
+        };
+        findings.problems.push(
+            error(format!(
+                "broken anchor: `#{fragment}` is not an id in {file}"
+            ))
+            .with_help(help),
+        );
     }
     leads_to
 }
