@@ -28,7 +28,17 @@ pub struct Config {
     /// Absolute URL the site is published at, ending in `/`; only for sitemap and canonical links.
     pub base_url: Option<String>,
     pub markdown: MarkdownOptions,
+    pub samples: SampleOptions,
     pub dimensions: Vec<DimensionSpec>,
+}
+
+/// How `versus test` runs the book's Python samples.
+#[derive(Debug, Clone)]
+pub struct SampleOptions {
+    /// The interpreter, as a command name or path.
+    pub python: String,
+    /// How long a sample may run, unless its fence says otherwise.
+    pub timeout_seconds: u64,
 }
 
 /// A theme named in book.toml, with where it was named for messages.
@@ -82,6 +92,8 @@ struct RawBook {
     build: RawBuild,
     #[serde(default)]
     markdown: RawMarkdown,
+    #[serde(default)]
+    test: RawTest,
     #[serde(default, rename = "dimension")]
     dimensions: Vec<RawDimension>,
 }
@@ -127,6 +139,32 @@ impl Default for RawMarkdown {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawTest {
+    #[serde(default = "default_python")]
+    python: String,
+    #[serde(default = "default_timeout")]
+    timeout: u64,
+}
+
+impl Default for RawTest {
+    fn default() -> Self {
+        RawTest {
+            python: default_python(),
+            timeout: default_timeout(),
+        }
+    }
+}
+
+fn default_python() -> String {
+    "python3".to_string()
+}
+
+fn default_timeout() -> u64 {
+    30
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawDimension {
     key: Spanned<String>,
     label: String,
@@ -167,7 +205,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .span()
             .map_or(Position::START, |s| index.position(s.start));
         Diagnostic::error(BOOK_FILE, position, err.message().trim().to_string()).with_help(
-            "book.toml has the tables [book], [build], [markdown] and [[dimension]]; see README",
+            "book.toml has the tables [book], [build], [markdown], [test] and [[dimension]]; see README",
         )
     })?;
     resolve(root, raw, &index, overrides)
@@ -221,6 +259,10 @@ fn resolve(
         markdown: MarkdownOptions {
             smart_punctuation: raw.markdown.smart_punctuation,
             toc_min_headings: raw.markdown.toc_min_headings,
+        },
+        samples: SampleOptions {
+            python: raw.test.python,
+            timeout_seconds: raw.test.timeout,
         },
         dimensions,
     })

@@ -10,9 +10,11 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod init;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod samples;
 pub mod text;
 pub mod urls;
 pub mod write;
@@ -122,4 +124,20 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> Result<CheckRepor
         warnings: problems.into_sorted(),
         external: findings.external,
     })
+}
+
+/// The book's Python samples whose name (`path:line`) or title contains `filter`, and the
+/// configured interpreter.
+pub fn collect_samples(
+    root: &std::path::Path,
+    filter: Option<&str>,
+) -> Result<(config::SampleOptions, Vec<samples::Sample>), Failure> {
+    let (config, site) = load(root, &Overrides::default())?;
+    let mut found = samples::collect(&site, &config.samples)?;
+    if let Some(filter) = filter {
+        found.retain(|s| {
+            s.name().contains(filter) || s.title.as_deref().is_some_and(|t| t.contains(filter))
+        });
+    }
+    Ok((config.samples, found))
 }

@@ -1,11 +1,12 @@
 //! The `versus` command line: parses arguments, runs a command, prints what happened.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use versus::config::Overrides;
 use versus::diagnostic::display_path;
+use versus::samples;
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +42,25 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Start a new comparison book in DIR (default: the current folder).
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Run the book's Python samples and check their output.
+    Test {
+        /// `[DIR] [FILTER]`: the book's root folder (default `.`), and text that a sample's
+        /// `path:line` or title must contain. A single argument is the folder if it holds a
+        /// book.toml, else the filter.
+        #[arg(num_args = 0..=2, value_names = ["DIR", "FILTER"])]
+        args: Vec<String>,
+        /// The Python interpreter (default: `python` under [test] in book.toml, else python3).
+        #[arg(long)]
+        python: Option<String>,
+        /// How many samples run at once (default: the number of CPUs).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +72,91 @@ fn main() -> ExitCode {
             base_url,
         } => build(dir, dest, base_url),
         Command::Check { dir, deny_warnings } => check(dir, deny_warnings),
+        Command::Init { dir } => init(dir),
+        Command::Test { args, python, jobs } => {
+            let (dir, filter) = book_and_filter(args);
+            test(dir, python, jobs, filter)
+        }
+    }
+}
+
+fn init(dir: PathBuf) -> ExitCode {
+    match versus::init::init(&dir) {
+        Ok(files) => {
+            for file in files {
+                eprintln!("created {}", dir.join(file).display());
+            }
+            eprintln!(
+                "next: `versus build {}` and open public/index.html",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => report_failure(
+            &versus::Failure::Book(problems),
+            "init failed; nothing was written",
+        ),
+    }
+}
+
+/// Splits `versus test`'s positional arguments into the book folder and the filter.
+fn book_and_filter(mut args: Vec<String>) -> (PathBuf, Option<String>) {
+    match args.len() {
+        2 => {
+            let filter = args.pop();
+            (PathBuf::from(args.remove(0)), filter)
+        }
+        1 if Path::new(&args[0])
+            .join(versus::config::BOOK_FILE)
+            .is_file() =>
+        {
+            (PathBuf::from(args.remove(0)), None)
+        }
+        1 => (PathBuf::from("."), args.pop()),
+        _ => (PathBuf::from("."), None),
+    }
+}
+
+fn test(
+    dir: PathBuf,
+    python: Option<String>,
+    jobs: Option<usize>,
+    filter: Option<String>,
+) -> ExitCode {
+    let (options, samples) = match versus::collect_samples(&dir, filter.as_deref()) {
+        Ok(found) => found,
+        Err(failure) => return report_failure(&failure, "test failed"),
+    };
+    let python = python.unwrap_or(options.python);
+    let version = match samples::python_version(&python) {
+        Ok(version) => version,
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!(
+                "  help: install Python 3, or name an interpreter with `--python PATH` or `python` under [test] in book.toml"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!(
+        "running {} samples with {jobs} jobs ({python}, Python {version})",
+        samples.len()
+    );
+    let results = samples::run_all(
+        samples,
+        &samples::RunOptions {
+            python,
+            jobs,
+            version,
+        },
+    );
+    let (text, tally) = samples::report(&results);
+    print!("{text}");
+    if tally.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -12,7 +12,9 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("pulldown_cmark", &["src/parse/markdown.rs"]),
     ("syntect", &["src/render/highlight.rs"]),
     ("tera", &["src/render/theme.rs", "src/render/mod.rs"]),
-    ("libc", &["src/write.rs"]),
+    // The two system calls std lacks: renameat2 for the atomic swap, kill for process groups.
+    ("libc", &["src/write.rs", "src/samples/run.rs"]),
+    ("tempfile", &["src/samples/run.rs"]),
     ("clap", &["src/main.rs"]),
     ("strsim", &["src/diagnostic.rs"]),
 ];

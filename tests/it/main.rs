@@ -6,6 +6,8 @@ mod architecture;
 mod bad_input;
 mod build;
 mod check;
+mod init;
 mod markdown;
 mod output_safety;
+mod samples;
 mod theme;

@@ -1,0 +1,161 @@
+//! `versus test`: the book's Python samples are documentation that must stay true.
+//!
+//! A composition over the model: the samples are the code blocks the parse stage already
+//! kept apart, so nothing is parsed again. A `python` block is run as a script; when the
+//! next block (with nothing in between) is an `output` or `text` block, the script's stdout
+//! must match it. A `pycon` block is a console session, checked like a doctest.
+//!
+//! Fence attributes: `python=3.14` (the version a sample needs; older interpreters skip it),
+//! `no-run="why"` (illustration only, reported as skipped with the reason), `timeout=60`
+//! (seconds).
+
+mod report;
+mod run;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::config::SampleOptions;
+use crate::diagnostic::{Diagnostic, Diagnostics, Position};
+use crate::model::Site;
+use crate::parse::markdown::{CodeBlock, Segment};
+pub use report::{Tally, report};
+pub use run::{
+    FailureDetail, Outcome, PythonVersion, RunOptions, SampleResult, python_version, run_all,
+};
+
+/// One runnable sample.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub path: PathBuf,
+    pub position: Position,
+    pub title: Option<String>,
+    pub kind: SampleKind,
+    pub code: String,
+    pub expected_stdout: Option<String>,
+    pub needs: Option<PythonVersion>,
+    pub no_run: Option<String>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleKind {
+    /// A script run with `python sample.py`.
+    Script,
+    /// A `>>>` session checked by `python -m doctest`.
+    Console,
+}
+
+impl Sample {
+    /// `path:line`, how the report and FILTER name a sample.
+    pub fn name(&self) -> String {
+        format!("{}:{}", self.path.display(), self.position.line)
+    }
+}
+
+const SCRIPT_LANGS: &[&str] = &["python", "py", "python3", "py3"];
+const CONSOLE_LANGS: &[&str] = &["pycon", "python-console", "pyrepl"];
+const OUTPUT_LANGS: &[&str] = &["output", "text"];
+
+/// Every Python sample of the site, in page order, or the problems of their fences.
+pub fn collect(site: &Site, options: &SampleOptions) -> Result<Vec<Sample>, Diagnostics> {
+    let mut samples = Vec::new();
+    let mut problems = Diagnostics::new();
+    let mut pages: Vec<_> = site.pages().filter(|p| p.source.is_some()).collect();
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+    for page in pages {
+        let path = page.source.clone().unwrap_or_default();
+        let segments = &page.body.segments;
+        for (index, segment) in segments.iter().enumerate() {
+            let Segment::Code(block) = segment else {
+                continue;
+            };
+            let Some(kind) = sample_kind(block) else {
+                continue;
+            };
+            let expected = match (kind, segments.get(index + 1)) {
+                (SampleKind::Script, Some(Segment::Code(next))) if is_output(next) => {
+                    Some(next.code.clone())
+                }
+                _ => None,
+            };
+            match sample(&path, block, kind, expected, options) {
+                Ok(sample) => samples.push(sample),
+                Err(problem) => problems.push(problem),
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(samples)
+}
+
+fn sample_kind(block: &CodeBlock) -> Option<SampleKind> {
+    let lang = block.lang.as_deref()?.to_ascii_lowercase();
+    if SCRIPT_LANGS.contains(&lang.as_str()) {
+        Some(SampleKind::Script)
+    } else if CONSOLE_LANGS.contains(&lang.as_str()) {
+        Some(SampleKind::Console)
+    } else {
+        None
+    }
+}
+
+fn is_output(block: &CodeBlock) -> bool {
+    block
+        .lang
+        .as_deref()
+        .is_some_and(|lang| OUTPUT_LANGS.contains(&lang))
+}
+
+fn sample(
+    path: &std::path::Path,
+    block: &CodeBlock,
+    kind: SampleKind,
+    expected_stdout: Option<String>,
+    options: &SampleOptions,
+) -> Result<Sample, Diagnostic> {
+    let problem = |message: String, help: &str| {
+        Diagnostic::error(path, block.position, message).with_help(help.to_string())
+    };
+    let needs = match block.attr("python") {
+        None => None,
+        Some(text) => Some(text.parse::<PythonVersion>().map_err(|_| {
+            problem(
+                format!("`python={text}` is not a Python version"),
+                "write the version the sample needs as major.minor, e.g. `python=3.14`",
+            )
+        })?),
+    };
+    let no_run = match block.attr("no-run") {
+        None => None,
+        Some("") => {
+            return Err(problem(
+                "`no-run` needs a reason".to_string(),
+                "say why the sample is not run, e.g. `no-run=\"needs a network\"`",
+            ));
+        }
+        Some(reason) => Some(reason.to_string()),
+    };
+    let seconds = match block.attr("timeout") {
+        None => options.timeout_seconds,
+        Some(text) => text.parse::<u64>().ok().filter(|s| *s > 0).ok_or_else(|| {
+            problem(
+                format!("`timeout={text}` is not a number of seconds"),
+                "write a whole number of seconds, e.g. `timeout=60`",
+            )
+        })?,
+    };
+    Ok(Sample {
+        path: path.to_path_buf(),
+        position: block.position,
+        title: block.attr("title").map(str::to_string),
+        kind,
+        code: block.code.clone(),
+        expected_stdout,
+        needs,
+        no_run,
+        timeout: Duration::from_secs(seconds),
+    })
+}

@@ -1,0 +1,180 @@
+//! `versus test`: the book's Python samples run for real with the machine's python3.
+
+use crate::harness::{Book, Run};
+
+fn book_with(body: &str) -> Book {
+    let book = Book::minimal();
+    book.write(
+        "content/samples.md",
+        format!("---\ntitle: Samples\n---\n{body}"),
+    );
+    book
+}
+
+fn last_line(run: &Run) -> String {
+    run.stdout().lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn passing_samples_and_matching_output() {
+    let book = book_with(
+        "```python\nprint(6 * 7)\n```\n\n```output\n42\n```\n\n```pycon\n>>> 6 * 7\n42\n>>> print('a' * 3)\naaa\n```\n",
+    );
+    let run = book.run(&["test"]);
+    run.success();
+    assert!(
+        run.stdout().contains("test content/samples.md:4 ... ok"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout().contains("test content/samples.md:12 ... ok"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(last_line(&run), "2 passed, 0 failed, 0 skipped");
+}
+
+#[test]
+fn a_failing_sample_names_its_fence_command_status_and_stderr() {
+    let book = book_with("Intro.\n\n```python\nraise SystemExit('boom')\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    let out = run.stdout();
+    assert!(out.contains("content/samples.md:6:1: error: sample failed: exit status 1\n  command: python3 sample.py (in a fresh temporary folder)\n  stderr:\n    | boom\n"), "{out}");
+    assert_eq!(last_line(&run), "0 passed, 1 failed, 0 skipped");
+}
+
+#[test]
+fn output_mismatch_fails_and_shows_both() {
+    let book = book_with("```python\nprint('left')\n```\n```text\nright\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("sample failed: its output does not match the expected output block"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  expected stdout:\n    | right\n  stdout:\n    | left\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn console_sessions_are_checked_like_doctests() {
+    let book = book_with("```pycon\n>>> 1 + 1\n3\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    assert!(
+        run.stdout()
+            .contains("command: python3 -m doctest -o ELLIPSIS session.txt"),
+        "{}",
+        run.stdout()
+    );
+    assert!(run.stdout().contains("    | Expected:"), "{}", run.stdout());
+}
+
+#[test]
+fn samples_needing_a_newer_python_or_marked_no_run_are_skipped_with_a_reason() {
+    let book = book_with(
+        "```python python=99.0\nprint('future')\n```\n\n```python no-run=\"needs a network\"\nimport urllib.request\n```\n",
+    );
+    let run = book.run(&["test"]);
+    run.success();
+    let out = run.stdout();
+    assert!(
+        out.contains(
+            "test content/samples.md:4 ... skipped: needs Python 99.0; the interpreter is 3."
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("test content/samples.md:8 ... skipped: not run: needs a network"),
+        "{out}"
+    );
+    assert_eq!(last_line(&run), "0 passed, 0 failed, 2 skipped");
+}
+
+#[test]
+fn a_sample_past_its_timeout_is_killed_and_fails() {
+    let book = book_with("```python timeout=1\nimport time\ntime.sleep(60)\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    assert!(
+        run.stdout().contains("FAILED (timed out after 1 s)"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn each_sample_runs_in_a_fresh_folder() {
+    let book = book_with(
+        "```python\nimport os\nassert os.listdir('.') == ['sample.py'], os.listdir('.')\nopen('left.txt', 'w').write('x')\n```\n\n```python\nimport os\nassert os.listdir('.') == ['sample.py'], os.listdir('.')\n```\n",
+    );
+    let run = book.run(&["test", "--jobs", "1"]);
+    run.success();
+    assert_eq!(last_line(&run), "2 passed, 0 failed, 0 skipped");
+}
+
+#[test]
+fn a_filter_selects_samples_by_place_or_title() {
+    let book = book_with(
+        "```python title=\"First\"\nprint(1)\n```\n\n```python title=\"Second\"\nprint(2)\n```\n",
+    );
+    let run = book.run(&["test", "Second"]);
+    run.success();
+    assert_eq!(last_line(&run), "1 passed, 0 failed, 0 skipped");
+    let run = book.run(&["test", "--jobs", "2", "samples.md:4"]);
+    assert_eq!(last_line(&run), "1 passed, 0 failed, 0 skipped");
+}
+
+#[test]
+fn bad_fence_attributes_are_errors() {
+    let book = book_with(
+        "```python python=three\nprint(1)\n```\n\n```python no-run\nprint(1)\n```\n\n```python timeout=soon\nprint(1)\n```\n",
+    );
+    book.run(&["test"])
+        .failure(1)
+        .stderr_line("content/samples.md:4:1: error: `python=three` is not a Python version")
+        .stderr_line("content/samples.md:8:1: error: `no-run` needs a reason")
+        .stderr_line("content/samples.md:12:1: error: `timeout=soon` is not a number of seconds");
+}
+
+#[test]
+fn a_missing_interpreter_is_an_environment_error() {
+    let book = book_with("```python\nprint(1)\n```\n");
+    book.run(&["test", "--python", "/nonexistent/python9"])
+        .failure(2)
+        .stderr_has("error: cannot run the Python interpreter `/nonexistent/python9`");
+}
+
+#[test]
+fn the_interpreter_can_be_set_in_book_toml() {
+    let book = book_with("```python\nimport sys\nprint(sys.executable)\n```\n");
+    let python = String::from_utf8(
+        std::process::Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    book.write(
+        "book.toml",
+        format!(
+            "{}\n[test]\npython = \"{}\"\ntimeout = 5\n",
+            crate::harness::MINIMAL_TOML,
+            python.trim()
+        ),
+    );
+    let run = book.run(&["test"]);
+    run.success();
+    assert!(
+        run.stdout()
+            .contains(&format!("({}, Python 3.", python.trim())),
+        "{}",
+        run.stdout()
+    );
+}
