@@ -17,3 +17,29 @@ echo "== cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked
+
+# The newest Python 3 this machine has: python3.N on PATH or under pyenv.
+newest_python() {
+  local candidates=() best="" best_version="0.0" path version
+  for path in $(compgen -c python3. | sort -u) python3; do
+    command -v "$path" >/dev/null 2>&1 && candidates+=("$(command -v "$path")")
+  done
+  for path in "$HOME"/.pyenv/versions/3.*/bin/python3; do
+    [ -x "$path" ] && candidates+=("$path")
+  done
+  for path in "${candidates[@]}"; do
+    version=$("$path" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || continue
+    if [ "$(printf '%s\n%s\n' "$best_version" "$version" | sort -V | tail -n 1)" = "$version" ] && [ "$version" != "$best_version" ]; then
+      best=$path
+      best_version=$version
+    fi
+  done
+  [ -n "$best" ] || { echo "no Python 3 found: install python3" >&2; return 1; }
+  echo "$best"
+}
+
+echo "== versus check --deny-warnings (the shipped book)"
+cargo run --quiet --locked -- check . --deny-warnings
+python=$(newest_python)
+echo "== versus test (the shipped book, with $python)"
+cargo run --quiet --locked -- test . --python "$python"
