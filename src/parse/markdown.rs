@@ -160,15 +160,8 @@ impl<'a> Markdown<'a> {
                 title,
                 id,
             }) => {
-                links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    position: index.position(range.start),
-                    is_image: false,
-                });
-                let dest_url = match urls::rewrite_markdown_link(self.source, &dest_url) {
-                    Some(url) => CowStr::from(url),
-                    None => dest_url,
-                };
+                let dest_url =
+                    self.record_link(dest_url, false, index.position(range.start), links);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -182,15 +175,7 @@ impl<'a> Markdown<'a> {
                 title,
                 id,
             }) => {
-                links.push(LinkRef {
-                    dest: dest_url.to_string(),
-                    position: index.position(range.start),
-                    is_image: true,
-                });
-                let dest_url = match urls::rewrite_markdown_link(self.source, &dest_url) {
-                    Some(url) => CowStr::from(url),
-                    None => dest_url,
-                };
+                let dest_url = self.record_link(dest_url, true, index.position(range.start), links);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -199,6 +184,27 @@ impl<'a> Markdown<'a> {
                 })
             }
             event => event,
+        }
+    }
+}
+
+impl Markdown<'_> {
+    /// Records a link as written and returns the URL to put in the HTML.
+    fn record_link<'e>(
+        &self,
+        dest_url: CowStr<'e>,
+        is_image: bool,
+        position: Position,
+        links: &mut Vec<LinkRef>,
+    ) -> CowStr<'e> {
+        links.push(LinkRef {
+            dest: dest_url.to_string(),
+            position,
+            is_image,
+        });
+        match urls::rewrite_markdown_link(self.source, &dest_url) {
+            Some(url) => CowStr::from(url),
+            None => dest_url,
         }
     }
 }

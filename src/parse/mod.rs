@@ -281,32 +281,8 @@ fn page_meta(
             }
         }
     });
-    let toc = match fm.get("toc") {
-        None => None,
-        Some(Yaml::Bool(b)) => Some(*b),
-        Some(value) => {
-            problems.push(key_error(
-                shown,
-                fm,
-                "toc",
-                format!("`toc` must be true or false, not {}", type_name(value)),
-            ));
-            None
-        }
-    };
-    let in_nav = match fm.get("nav") {
-        None | Some(Yaml::Bool(true)) => true,
-        Some(Yaml::Bool(false)) => false,
-        Some(value) => {
-            problems.push(key_error(
-                shown,
-                fm,
-                "nav",
-                format!("`nav` must be true or false, not {}", type_name(value)),
-            ));
-            true
-        }
-    };
+    let toc = optional_bool(shown, fm, "toc", problems);
+    let in_nav = optional_bool(shown, fm, "nav", problems).unwrap_or(true);
     let summary_html = match fm.get("summary") {
         None => String::new(),
         Some(value) => match scalar_text(value) {
@@ -329,6 +305,23 @@ fn page_meta(
         slug,
         toc,
         in_nav,
+    }
+}
+
+fn optional_bool(
+    shown: &Path,
+    fm: &FrontMatter,
+    key: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<bool> {
+    match fm.get(key) {
+        None => None,
+        Some(Yaml::Bool(b)) => Some(*b),
+        Some(value) => {
+            let message = format!("`{key}` must be true or false, not {}", type_name(value));
+            problems.push(key_error(shown, fm, key, message));
+            None
+        }
     }
 }
 
