@@ -313,6 +313,12 @@ fn resolve_dimensions(
                 .with_help("give each [[dimension]] its own key"),
             );
         }
+        if dimension.facet && dimension.kind.get_ref() == "text" {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, key_position, format!("dimension {key:?} is text, so it cannot be a facet"))
+                    .with_help("facets filter by levels: make it a \"scale\" or \"tags\" dimension, or remove `facet = true`"),
+            );
+        }
         if let Some(kind) = resolve_kind(&dimension.kind, dimension.levels, index, problems) {
             dimensions.push(DimensionSpec {
                 key,

@@ -20,6 +20,25 @@ pub fn escape_html_into(out: &mut String, text: &str) {
     }
 }
 
+/// The text of an HTML fragment: tags dropped, the entities versus writes decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// A URL- and id-safe slug: lowercase letters and digits joined by single hyphens.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -51,6 +70,14 @@ mod tests {
         assert_eq!(slugify("The `__main__` guard"), "the-main-guard");
         assert_eq!(slugify("concurrent.futures"), "concurrent-futures");
         assert_eq!(slugify("!!!"), "section");
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(
+            html_to_text("<code>a &lt; b</code> &amp; <em>c</em>"),
+            "a < b & c"
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use crate::config::{DimensionKind, DimensionSpec};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::parse::{RawNext, RawQuestion};
+use crate::parse::{RawFilter, RawNext, RawQuestion};
 
 #[derive(Debug, Clone)]
 pub struct Question {
@@ -19,6 +20,15 @@ pub struct Answer {
     pub label_html: String,
     pub why_html: Option<String>,
     pub next: Next,
+    pub preset: Option<Preset>,
+}
+
+/// A workload preset for the matrix, named by a guide answer.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    pub name: String,
+    /// (dimension index, level indexes): only facet dimensions, only declared levels.
+    pub filters: Vec<(usize, Vec<usize>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,14 +51,20 @@ impl Question {
 }
 
 /// Resolves model slugs to model indexes, collecting every unknown one.
-/// Slugs in `unparsed` belong to model files that failed to parse: their problem is already
-/// reported, so the guide is not blamed for naming them.
+/// What answers are checked against.
+pub struct Known<'a> {
+    pub models: &'a BTreeMap<String, usize>,
+    /// Slugs of model files that failed to parse or validate: their problem is already
+    /// reported, so the guide is not blamed for naming them.
+    pub broken: &'a BTreeSet<String>,
+    pub dimensions: &'a [DimensionSpec],
+}
+
 pub fn resolve(
     shown: &Path,
     raw: RawQuestion,
     id: String,
-    models: &BTreeMap<String, usize>,
-    unparsed: &BTreeSet<String>,
+    known: &Known,
     problems: &mut Vec<Diagnostic>,
 ) -> Question {
     let answers = raw
@@ -61,21 +77,21 @@ pub fn resolve(
                     shown,
                     q,
                     format!("{id}-{}", i + 1),
-                    models,
-                    unparsed,
+                    known,
                     problems,
                 )),
-                RawNext::Model { slug, position } => match models.get(&slug) {
+                RawNext::Model { slug, position } => match known.models.get(&slug) {
                     Some(&index) => Next::Model(index),
-                    None if unparsed.contains(&slug) => return None,
+                    None if known.broken.contains(&slug) => return None,
                     None => {
-                        let help = match did_you_mean(&slug, models.keys().map(String::as_str)) {
-                            Some(near) => format!("did you mean `{near}`?"),
-                            None => format!(
-                                "the models are: {}",
-                                models.keys().cloned().collect::<Vec<_>>().join(", ")
-                            ),
-                        };
+                        let help =
+                            match did_you_mean(&slug, known.models.keys().map(String::as_str)) {
+                                Some(near) => format!("did you mean `{near}`?"),
+                                None => format!(
+                                    "the models are: {}",
+                                    known.models.keys().cloned().collect::<Vec<_>>().join(", ")
+                                ),
+                            };
                         problems.push(
                             Diagnostic::error(
                                 shown,
@@ -88,10 +104,15 @@ pub fn resolve(
                     }
                 },
             };
+            let preset = answer.preset.map(|(name, _)| Preset {
+                name,
+                filters: resolve_filters(shown, answer.filters, known.dimensions, problems),
+            });
             Some(Answer {
                 label_html: answer.label_html,
                 why_html: answer.why_html,
                 next,
+                preset,
             })
         })
         .collect();
@@ -100,4 +121,65 @@ pub fn resolve(
         text_html: raw.text_html,
         answers,
     }
+}
+
+/// Checks a preset's filters: facet dimensions only, declared levels only.
+fn resolve_filters(
+    shown: &Path,
+    raw: Vec<RawFilter>,
+    dimensions: &[DimensionSpec],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(usize, Vec<usize>)> {
+    let facets = || {
+        dimensions
+            .iter()
+            .filter(|d| d.facet)
+            .map(|d| d.key.as_str())
+    };
+    raw.into_iter()
+        .filter_map(|filter| {
+            let found = dimensions
+                .iter()
+                .position(|d| d.key == filter.key && d.facet);
+            let Some(index) = found else {
+                let help = match did_you_mean(&filter.key, facets()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "filters use facet dimensions: {}",
+                        facets().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        shown,
+                        filter.position,
+                        format!("`{}` is not a facet dimension", filter.key),
+                    )
+                    .with_help(help),
+                );
+                return None;
+            };
+            let (DimensionKind::Scale(levels) | DimensionKind::Tags(levels)) =
+                &dimensions[index].kind
+            else {
+                return None;
+            };
+            let mut indexes = Vec::new();
+            for level in &filter.levels {
+                match levels.iter().position(|l| l == level) {
+                    Some(i) => indexes.push(i),
+                    None => problems.push(
+                        Diagnostic::error(
+                            shown,
+                            filter.position,
+                            format!("`{level}` is not a level of `{}`", filter.key),
+                        )
+                        .with_help(format!("the levels are: {}", levels.join(", "))),
+                    ),
+                }
+            }
+            indexes.sort_unstable();
+            Some((index, indexes))
+        })
+        .collect()
 }

@@ -17,7 +17,7 @@ use crate::parse::markdown::{Body, LinkRef};
 use crate::parse::{Document, Extra, ParsedBook, RawModel};
 use crate::urls;
 pub use cell::{Cell, CellValue};
-pub use guide::{Answer, Next, Question};
+pub use guide::{Answer, Next, Preset, Question};
 
 /// The validated book.
 #[derive(Debug)]
@@ -159,8 +159,11 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
             &shown,
             question,
             "q".to_string(),
-            &slugs,
-            &broken_models,
+            &guide::Known {
+                models: &slugs,
+                broken: &broken_models,
+                dimensions: &config.dimensions,
+            },
             &mut problems,
         ),
     });

@@ -85,6 +85,17 @@ pub struct RawAnswer {
     pub why_html: Option<String>,
     pub position: Position,
     pub next: RawNext,
+    /// A workload preset for the matrix: its name and the facet filters it sets.
+    pub preset: Option<(String, Position)>,
+    pub filters: Vec<RawFilter>,
+}
+
+/// `dimension: [levels]` in an answer's `filters`.
+#[derive(Debug)]
+pub struct RawFilter {
+    pub key: String,
+    pub levels: Vec<String>,
+    pub position: Position,
 }
 
 #[derive(Debug)]
@@ -574,11 +585,26 @@ fn raw_answer(
     check_keys(
         shown,
         mapping,
-        &["label", "why", "model", "question"],
+        &["label", "why", "model", "question", "preset", "filters"],
         position,
         problems,
     );
     let label = mapping.get("label").and_then(scalar_text);
+    let label_line = *cursor;
+    let preset = mapping.get("preset").and_then(scalar_text).map(|name| {
+        let at = fm
+            .find_key("preset", label_line)
+            .map_or(position, |(_, p)| p);
+        (name, at)
+    });
+    let filters = raw_filters(
+        shown,
+        fm,
+        mapping.get("filters"),
+        label_line,
+        position,
+        problems,
+    );
     let why = mapping.get("why").and_then(scalar_text);
     let next = match (mapping.get("model"), mapping.get("question")) {
         (Some(model), None) => {
@@ -615,12 +641,75 @@ fn raw_answer(
         ));
         return None;
     };
+    if preset.is_some() != !filters.is_empty() {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                position,
+                "an answer with a `preset` needs `filters`, and `filters` need a `preset` name",
+            )
+            .with_help(
+                "e.g. `preset: CPU-bound pure Python` and `filters: { purpose: [cpu-bound] }`",
+            ),
+        );
+    }
     Some(RawAnswer {
+        preset,
+        filters,
         label_html: md.inline(&label),
         why_html: why.map(|why| md.inline(&why)),
         position,
         next: next?,
     })
+}
+
+/// Reads `filters: { dimension: level or [levels] }`.
+fn raw_filters(
+    shown: &Path,
+    fm: &FrontMatter,
+    value: Option<&Yaml>,
+    from_line: usize,
+    position: Position,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<RawFilter> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Yaml::Map(map) = value else {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                position,
+                "`filters` must map dimension keys to levels",
+            )
+            .with_help("e.g. `filters: { purpose: [cpu-bound], parallelism: [yes] }`"),
+        );
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(key, levels)| {
+            let at = fm.find_key(key, from_line).map_or(position, |(_, p)| p);
+            let levels = match levels {
+                Yaml::List(items) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>(),
+                other => scalar_text(other).map(|level| vec![level]),
+            };
+            match levels {
+                Some(levels) if !levels.is_empty() => Some(RawFilter {
+                    key: key.to_string(),
+                    levels,
+                    position: at,
+                }),
+                _ => {
+                    problems.push(Diagnostic::error(
+                        shown,
+                        at,
+                        format!("the filter on `{key}` needs one or more levels"),
+                    ));
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 fn check_keys(

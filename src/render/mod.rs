@@ -180,12 +180,44 @@ fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diag
 
 fn body_html(page: &Page) -> String {
     let mut html = String::new();
-    for segment in &page.body.segments {
+    let mut segments = page.body.segments.iter().peekable();
+    while let Some(segment) = segments.next() {
         match segment {
             Segment::Html(text) => html.push_str(text),
+            Segment::Code(block) if block.attr("tab").is_some() => {
+                let mut group = vec![block];
+                while let Some(Segment::Code(next)) = segments.peek() {
+                    group.push(next);
+                    segments.next();
+                }
+                html.push_str(&tab_group_html(&group));
+            }
             Segment::Code(block) => html.push_str(&code_html(block)),
         }
     }
+    html
+}
+
+/// Adjacent code blocks written for each option of a comparison (`tab="threads"`) become one
+/// group: each `tab` block opens a panel, and blocks without `tab` (an output block) join
+/// the panel before them. Without JavaScript the panels read one after another.
+fn tab_group_html(blocks: &[&CodeBlock]) -> String {
+    let mut html = String::from("<div class=\"tabs\">\n");
+    let mut open = false;
+    for block in blocks {
+        if let Some(tab) = block.attr("tab") {
+            if open {
+                html.push_str("</div>\n");
+            }
+            let tab = escape_html(tab);
+            html.push_str(&format!(
+                "<div class=\"tab-panel\" data-tab=\"{tab}\">\n<p class=\"tab-label\">{tab}</p>\n"
+            ));
+            open = true;
+        }
+        html.push_str(&code_html(block));
+    }
+    html.push_str("</div>\n</div>\n");
     html
 }
 

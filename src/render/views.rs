@@ -88,6 +88,9 @@ pub struct RowView<'a> {
     pub summary: &'a str,
     pub url: String,
     pub cells: Vec<ValueView<'a>>,
+    /// Lowercase plain text of the title, summary, values, notes, pros and cons, for the
+    /// matrix's free-text filter.
+    pub search: String,
 }
 
 #[derive(Serialize)]
@@ -95,6 +98,18 @@ pub struct MatrixView<'a> {
     pub dimensions: Vec<DimensionView<'a>>,
     pub rows: Vec<RowView<'a>>,
     pub notes: Vec<NoteRef>,
+    pub presets: Vec<PresetView>,
+}
+
+/// A workload preset from the guide: one click sets these filters.
+#[derive(Serialize)]
+pub struct PresetView {
+    pub id: String,
+    pub name: String,
+    /// Plain text: why the guide recommends this.
+    pub why: String,
+    /// The matrix state it sets, in the URL-fragment form the matrix script reads.
+    pub state: String,
 }
 
 /// The guide tree flattened into open/close steps, so templates need no recursion.
@@ -282,18 +297,79 @@ pub fn matrix<'a>(site: &'a Site, from: &str) -> MatrixView<'a> {
     let rows = site
         .models
         .iter()
-        .map(|model| RowView {
-            slug: &model.slug,
-            title: &model.page.title,
-            summary: &model.page.summary_html,
-            url: urls::link(from, &model.page.dir),
-            cells: values(site, model, &mut notes),
+        .map(|model| {
+            let cells = values(site, model, &mut notes);
+            let search = search_text(model, &cells);
+            RowView {
+                slug: &model.slug,
+                title: &model.page.title,
+                summary: &model.page.summary_html,
+                url: urls::link(from, &model.page.dir),
+                cells,
+                search,
+            }
         })
         .collect();
+    let mut presets = Vec::new();
+    if let Some(guide) = &site.guide {
+        collect_presets(site, &guide.root, &mut presets);
+    }
     MatrixView {
         dimensions: dimensions(site),
         rows,
         notes,
+        presets,
+    }
+}
+
+fn search_text(model: &Model, cells: &[ValueView]) -> String {
+    let mut parts = vec![model.page.title.clone(), model.page.summary_html.clone()];
+    for cell in cells {
+        parts.push(cell.html.clone());
+        parts.extend(cell.note.iter().map(|n| n.html.clone()));
+    }
+    parts.extend(model.pros.iter().chain(&model.cons).cloned());
+    crate::text::html_to_text(&parts.join(" ")).to_lowercase()
+}
+
+/// Presets in guide order; the state string is `f.<dimension>=<level>,<level>&...`.
+fn collect_presets(site: &Site, question: &Question, out: &mut Vec<PresetView>) {
+    for answer in &question.answers {
+        if let Some(preset) = &answer.preset {
+            let state = preset
+                .filters
+                .iter()
+                .map(|(dimension, levels)| {
+                    let dimension = &site.dimensions[*dimension];
+                    let names: Vec<&str> = levels
+                        .iter()
+                        .map(|&i| level_name(&dimension.kind, i))
+                        .collect();
+                    format!("f.{}={}", dimension.key, names.join(","))
+                })
+                .collect::<Vec<_>>()
+                .join("&");
+            out.push(PresetView {
+                id: crate::text::slugify(&preset.name),
+                name: preset.name.clone(),
+                why: answer
+                    .why_html
+                    .as_deref()
+                    .map(crate::text::html_to_text)
+                    .unwrap_or_default(),
+                state,
+            });
+        }
+        if let Next::Question(next) = &answer.next {
+            collect_presets(site, next, out);
+        }
+    }
+}
+
+fn level_name(kind: &DimensionKind, index: usize) -> &str {
+    match kind {
+        DimensionKind::Scale(levels) | DimensionKind::Tags(levels) => &levels[index],
+        DimensionKind::Text => "",
     }
 }
 

@@ -1,55 +1,111 @@
-// versus default theme: progressive enhancements. Every page works without this file.
-(function () {
+// versus default theme: enhancements for every page. Every page works without this file.
+(() => {
   "use strict";
+  const root = document.documentElement;
+  const load = (key) => { try { return localStorage.getItem(key); } catch (e) { return null; } };
+  const save = (key, value) => { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } };
 
-  // The text a reader wants to paste: console sessions lose their prompts and output.
-  function copyableText(pre) {
-    if (!pre.querySelector(".gp")) {
-      return pre.textContent;
-    }
-    var lines = [];
-    var current = "";
-    var keep = false;
-    pre.querySelector("code").childNodes.forEach(function (node) {
-      var cls = node.nodeType === 1 ? node.className : "";
-      var text = node.textContent;
-      if (cls === "gp") {
-        keep = true;
-        return;
-      }
-      if (cls === "go" || cls === "gt" || cls === "gr") {
-        keep = false;
-      }
-      text.split(/(\n)/).forEach(function (part) {
-        if (part === "\n") {
-          if (keep) { lines.push(current.replace(/^ /, "")); }
-          current = "";
-          keep = false;
-        } else if (keep) {
-          current += part;
-        }
-      });
+  // Theme: auto (the system's), light or dark, remembered. The inline script in <head>
+  // applies the choice before the first paint.
+  const toggle = document.getElementById("theme-toggle");
+  if (toggle) {
+    const themes = ["auto", "light", "dark"];
+    const show = () => {
+      const theme = root.dataset.theme || "auto";
+      toggle.textContent = "Theme: " + theme;
+      toggle.setAttribute("aria-label", `Colour theme: ${theme}. Change it`);
+    };
+    toggle.hidden = false;
+    show();
+    toggle.addEventListener("click", () => {
+      const next = themes[(themes.indexOf(root.dataset.theme || "auto") + 1) % themes.length];
+      if (next === "auto") delete root.dataset.theme;
+      else root.dataset.theme = next;
+      save("versus-theme", next);
+      show();
     });
-    if (keep && current) { lines.push(current.replace(/^ /, "")); }
-    return lines.join("\n") + "\n";
   }
 
-  function addCopyButton(block) {
-    var pre = block.querySelector("pre");
-    if (!pre || !navigator.clipboard) { return; }
-    var button = document.createElement("button");
+  // Copy buttons. Console sessions copy only what follows the prompts.
+  function copyable(pre) {
+    if (!pre.querySelector(".gp")) return pre.textContent;
+    const lines = [];
+    let line = "", keep = false;
+    for (const node of pre.querySelector("code").childNodes) {
+      const cls = node.nodeType === 1 ? node.className : "";
+      if (cls === "gp") { keep = true; continue; }
+      if (["go", "gt", "gr"].includes(cls)) keep = false;
+      for (const part of node.textContent.split(/(\n)/)) {
+        if (part === "\n") {
+          if (keep) lines.push(line.replace(/^ /, ""));
+          line = "";
+          keep = false;
+        } else if (keep) line += part;
+      }
+    }
+    if (keep && line) lines.push(line.replace(/^ /, ""));
+    return lines.join("\n") + "\n";
+  }
+  for (const block of document.querySelectorAll(".code-block")) {
+    const pre = block.querySelector("pre");
+    if (!pre || !navigator.clipboard) continue;
+    const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
     button.textContent = "Copy";
     button.setAttribute("aria-label", "Copy code to clipboard");
-    button.addEventListener("click", function () {
-      navigator.clipboard.writeText(copyableText(pre)).then(function () {
-        button.textContent = "Copied";
-        setTimeout(function () { button.textContent = "Copy"; }, 1500);
-      });
-    });
-    block.appendChild(button);
+    button.addEventListener("click", () => navigator.clipboard.writeText(copyable(pre)).then(() => {
+      button.textContent = "Copied";
+      setTimeout(() => (button.textContent = "Copy"), 1500);
+    }));
+    block.append(button);
   }
 
-  document.querySelectorAll(".code-block").forEach(addCopyButton);
+  // Code tabs: choosing a tab selects the tab of that name in every group on the page, and
+  // the choice is remembered across pages.
+  const groups = [];
+  const selectEverywhere = (name) => {
+    groups.forEach((select) => select(name));
+    save("versus-tab", name);
+  };
+  document.querySelectorAll(".tabs").forEach((group, g) => {
+    const panels = [...group.children].filter((el) => el.classList.contains("tab-panel"));
+    const list = document.createElement("div");
+    list.className = "tablist";
+    list.setAttribute("role", "tablist");
+    const buttons = panels.map((panel, i) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.id = `tab-${g}-${i}`;
+      button.textContent = panel.dataset.tab;
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-controls", (panel.id = button.id + "-panel"));
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", button.id);
+      button.addEventListener("click", () => selectEverywhere(panel.dataset.tab));
+      button.addEventListener("keydown", (event) => {
+        const n = panels.length, to = { ArrowRight: (i + 1) % n, ArrowLeft: (i + n - 1) % n, Home: 0, End: n - 1 }[event.key];
+        if (to === undefined) return;
+        event.preventDefault();
+        buttons[to].focus();
+        selectEverywhere(panels[to].dataset.tab);
+      });
+      list.append(button);
+      return button;
+    });
+    const select = (name) => {
+      if (!panels.some((p) => p.dataset.tab === name)) return false;
+      panels.forEach((panel, i) => {
+        const on = panel.dataset.tab === name;
+        panel.hidden = !on;
+        buttons[i].setAttribute("aria-selected", on);
+        buttons[i].tabIndex = on ? 0 : -1;
+      });
+      return true;
+    };
+    group.prepend(list);
+    group.classList.add("enhanced");
+    groups.push(select);
+    if (!select(load("versus-tab"))) select(panels[0].dataset.tab);
+  });
 })();

@@ -1,0 +1,86 @@
+// The decision guide as a wizard: one question at a time, built from the static nested
+// lists, with the answer path in the URL fragment ("#?path=3-1") so Back and links work.
+(() => {
+  "use strict";
+  const tree = document.getElementById("guide"), box = document.getElementById("wizard");
+  if (!tree || !box) return;
+  const child = (el, cls) => [...el.children].find((c) => c.classList.contains(cls));
+  const answersOf = (question) => [...child(question, "answers").children];
+
+  function readPath() {
+    const h = location.hash;
+    if (!h.startsWith("#?")) return [];
+    const path = new URLSearchParams(h.slice(2)).get("path");
+    return path ? path.split("-").map(Number) : [];
+  }
+
+  // Follows the path as far as it is valid: the question reached, or the answer that ends it.
+  function walk(path) {
+    let question = child(tree, "guide-question"), trail = [];
+    for (const step of path) {
+      const answer = answersOf(question)[step - 1];
+      if (!answer) break;
+      trail.push(answer);
+      const next = child(answer, "guide-question");
+      if (!next) return { trail, answer };
+      question = next;
+    }
+    return { trail, question };
+  }
+
+  function go(path, replace) {
+    const url = location.pathname + location.search + (path.length ? "#?path=" + path.join("-") : "#");
+    history[replace ? "replaceState" : "pushState"](null, "", url);
+    render(true);
+  }
+
+  function button(label, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.innerHTML = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function render(moveFocus) {
+    const path = readPath(), { trail, answer, question } = walk(path);
+    const valid = path.slice(0, trail.length);
+    box.replaceChildren();
+    const heading = document.createElement("h2");
+    heading.tabIndex = -1;
+    box.append(heading);
+    if (trail.length) {
+      const crumbs = document.createElement("p");
+      crumbs.className = "path";
+      crumbs.textContent = "Your answers: " + trail.map((a) => child(a, "answer-label").textContent).join(" → ");
+      box.append(crumbs);
+    }
+    if (question) {
+      heading.innerHTML = child(question, "question-text").innerHTML;
+      const choices = document.createElement("div");
+      choices.className = "choices";
+      answersOf(question).forEach((a, i) => choices.append(button(child(a, "answer-label").innerHTML, () => go(valid.concat(i + 1)))));
+      box.append(choices);
+    } else {
+      const link = answer.querySelector(".result a"), why = child(answer, "why");
+      heading.textContent = "Recommended: " + link.textContent;
+      const result = document.createElement("p");
+      result.innerHTML = `<a href="${link.getAttribute("href")}">Read about ${link.textContent}</a> or ` +
+        `<a href="${tree.dataset.matrix}#?models=${link.dataset.model}">see it in the matrix</a>.`;
+      if (why) result.prepend(why.textContent + " ");
+      box.append(result);
+    }
+    const nav = document.createElement("div");
+    nav.className = "nav-buttons";
+    if (valid.length) {
+      nav.append(button("Back", () => go(valid.slice(0, -1))), button("Start again", () => go([])));
+    }
+    box.append(nav);
+    if (moveFocus) heading.focus();
+  }
+
+  tree.hidden = true;
+  box.hidden = false;
+  window.addEventListener("popstate", () => render(true));
+  render(false);
+})();

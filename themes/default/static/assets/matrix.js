@@ -1,0 +1,229 @@
+// The filterable matrix. Reads everything from the static table; the state lives in the
+// URL fragment ("#?f.purpose=cpu-bound&sort=startup"), so links, reload and Back restore it.
+(() => {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const all = (sel, el) => [...(el || document).querySelectorAll(sel)];
+  const table = $("matrix"), controls = $("matrix-controls");
+  if (!table || !controls) return;
+  const body = table.tBodies[0];
+  const dims = all("thead th[data-key]", table).map((th) => ({ key: th.dataset.key, kind: th.dataset.kind, th, label: th.textContent }));
+  const columns = dims.concat([{ key: "model", th: table.tHead.rows[0].cells[0] }]);
+  const rows = all("tr", body).map((tr, index) => {
+    const cells = {};
+    for (const td of all("td", tr)) {
+      cells[td.dataset.key] = { td, rank: +td.dataset.rank, levels: td.dataset.levels ? td.dataset.levels.split("|") : [] };
+    }
+    return { tr, index, cells, slug: tr.dataset.model, title: tr.cells[0].textContent, search: tr.dataset.search };
+  });
+  let state;
+
+  const fresh = () => ({ f: {}, q: "", sort: "", dir: "asc", hide: [], t: false, pick: [], c: false, models: [], preset: "" });
+  function parse(text) {
+    const s = fresh();
+    new URLSearchParams(text).forEach((value, key) => {
+      const list = value ? value.split(",") : [];
+      if (key.startsWith("f.")) s.f[key.slice(2)] = list;
+      else if (["q", "sort", "dir", "preset"].includes(key)) s[key] = value;
+      else if (["hide", "pick", "models"].includes(key)) s[key] = list;
+      else if (key === "t" || key === "c") s[key] = value === "1";
+    });
+    return s;
+  }
+  function serialize(s) {
+    const parts = [];
+    const add = (key, value) => {
+      value = String(value || "");
+      if (value && value !== "false") parts.push(key + "=" + encodeURIComponent(value).replace(/%2C/g, ","));
+    };
+    for (const d of dims) add("f." + d.key, s.f[d.key]);
+    add("q", s.q);
+    add("sort", s.sort);
+    add("dir", s.sort && s.dir === "desc" && "desc");
+    for (const k of ["hide", "models", "pick"]) add(k, s[k]);
+    add("t", s.t && 1);
+    add("c", s.c && 1);
+    add("preset", s.preset);
+    return parts.join("&");
+  }
+  // Fragments that are not state (a footnote link, #note-1) leave the state alone.
+  function fromUrl() {
+    const h = location.hash;
+    if (h === "" || h === "#") return fresh();
+    return h.startsWith("#?") ? parse(h.slice(2)) : null;
+  }
+  // A discrete change gets a history entry; typing replaces the current one.
+  function commit(replace) {
+    const text = serialize(state);
+    if (location.hash.slice(2) !== text) {
+      const url = location.pathname + location.search + (text ? "#?" + text : "#");
+      history[replace ? "replaceState" : "pushState"](null, "", url);
+    }
+    render();
+  }
+
+  // Does a row pass every filter, leaving out the facet `except`?
+  function passes(row, except) {
+    if (state.q && !row.search.includes(state.q.toLowerCase())) return false;
+    if (state.models.length && !state.models.includes(row.slug)) return false;
+    if (state.c && !state.pick.includes(row.slug)) return false;
+    return dims.every((d) => {
+      const want = state.f[d.key];
+      return d.key === except || !want || !want.length || row.cells[d.key].levels.some((l) => want.includes(l));
+    });
+  }
+
+  // Scales sort by their declared order, text alphabetically; n/a always last.
+  function sorted() {
+    const key = state.sort, dir = state.dir === "desc" ? -1 : 1;
+    const text = key && key !== "model" && table.tHead.querySelector(`[data-key="${key}"]`).dataset.kind === "text";
+    return rows.slice().sort((a, b) => {
+      if (!key) return a.index - b.index;
+      if (key === "model") return dir * a.title.localeCompare(b.title) || a.index - b.index;
+      const ca = a.cells[key], cb = b.cells[key];
+      if ((ca.rank < 0) !== (cb.rank < 0)) return ca.rank < 0 ? 1 : -1;
+      const diff = text ? ca.td.textContent.localeCompare(cb.td.textContent) : ca.rank - cb.rank;
+      return dir * diff || a.index - b.index;
+    });
+  }
+
+  function render() {
+    const order = sorted(), shown = order.filter((row) => passes(row));
+    for (const row of order) {
+      body.appendChild(row.tr);
+      row.tr.hidden = !shown.includes(row);
+      const box = row.tr.querySelector(".pick");
+      box.checked = state.pick.includes(row.slug);
+      box.disabled = !box.checked && state.pick.length >= 3;
+    }
+    for (const box of all("input[data-facet]", controls)) {
+      const key = box.dataset.facet;
+      box.checked = (state.f[key] || []).includes(box.value);
+      const n = rows.filter((row) => passes(row, key) && row.cells[key].levels.includes(box.value)).length;
+      box.parentNode.querySelector(".count").textContent = `(${n})`;
+    }
+    for (const d of columns) {
+      if (d.key === state.sort) d.th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
+      else d.th.removeAttribute("aria-sort");
+    }
+    for (const cell of all("[data-key]", table)) {
+      cell.hidden = state.hide.includes(cell.dataset.key);
+      cell.toggleAttribute("data-hidden-column", cell.hidden);
+    }
+    for (const box of all("input[data-column]", controls)) box.checked = !state.hide.includes(box.dataset.column);
+    $("matrix-search").value = state.q;
+    $("matrix-transpose").setAttribute("aria-pressed", state.t);
+    const compare = $("matrix-compare");
+    compare.disabled = state.pick.length < 2 && !state.c;
+    compare.setAttribute("aria-pressed", state.c);
+    compare.textContent = "Compare selected" + (state.pick.length ? ` (${state.pick.length})` : "");
+    for (const b of all(".preset", controls)) b.setAttribute("aria-pressed", b.dataset.preset === state.preset);
+    const why = $("preset-why"), preset = controls.querySelector('.preset[aria-pressed="true"]');
+    if (why) {
+      why.hidden = !preset;
+      why.textContent = preset ? `${preset.textContent}: ${preset.dataset.why}` : "";
+    }
+    transpose(shown);
+    $("matrix-status").textContent = `${shown.length} of ${rows.length} models shown`;
+    const empty = $("matrix-empty");
+    empty.hidden = shown.length > 0;
+    empty.textContent = shown.length ? "" : loosen();
+  }
+
+  // Names the filter whose removal brings back the most models.
+  function loosen() {
+    const saved = state;
+    const tries = dims.filter((d) => (saved.f[d.key] || []).length).map((d) => [`the ${d.label} filter`, (s) => delete s.f[d.key]]);
+    if (saved.q) tries.push([`the search \u201c${saved.q}\u201d`, (s) => (s.q = "")]);
+    if (saved.models.length) tries.push(["the guide's recommendation", (s) => (s.models = [])]);
+    if (saved.c) tries.push(["the comparison", (s) => (s.c = false)]);
+    let best = null;
+    for (const [name, drop] of tries) {
+      state = parse(serialize(saved));
+      drop(state);
+      const n = rows.filter((row) => passes(row)).length;
+      if (!best || n > best.n) best = { n, name };
+    }
+    state = saved;
+    return best ? `No model matches. Loosen ${best.name}: without it, ${best.n} would match.` : "No model matches.";
+  }
+
+  // Models as columns, the layout of the 2015 survey; also how a comparison is shown.
+  function transpose(shown) {
+    const box = $("matrix-transposed"), on = state.t || state.c;
+    box.hidden = !on;
+    $("matrix-scroll").hidden = on;
+    if (!on) return void (box.textContent = "");
+    const cell = (html) => html.replace(/ id="[^"]*"/g, "").replace(/<input[^>]*>/g, "");
+    let html = `<table class="matrix"><caption>${state.c ? "Side by side" : "Transposed"}: ${shown.length} models</caption>`;
+    html += '<thead><tr><th scope="col" class="model-col">Dimension</th>';
+    for (const row of shown) html += `<th scope="col">${cell(row.tr.cells[0].innerHTML)}</th>`;
+    html += "</tr></thead><tbody>";
+    for (const d of dims) {
+      if (state.hide.includes(d.key)) continue;
+      html += `<tr><th scope="row" class="model-col">${d.label}</th>`;
+      for (const row of shown) html += `<td>${cell(row.cells[d.key].td.innerHTML)}</td>`;
+      html += "</tr>";
+    }
+    box.innerHTML = html + "</tbody></table>";
+  }
+
+  const toggle = (list, value) => (list.includes(value) ? list.splice(list.indexOf(value), 1) : list.push(value));
+
+  // Wire up: a sort button in every header, a pick box per model, then the controls.
+  for (const d of columns) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.textContent = d.th.textContent;
+    button.setAttribute("aria-label", "Sort by " + d.th.textContent);
+    d.th.replaceChildren(button);
+    button.addEventListener("click", () => {
+      state.dir = state.sort === d.key && state.dir === "asc" ? "desc" : "asc";
+      state.sort = d.key;
+      commit();
+    });
+  }
+  for (const row of rows) {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "pick";
+    box.setAttribute("aria-label", `Select ${row.title} to compare`);
+    box.addEventListener("change", () => {
+      toggle(state.pick, row.slug);
+      if (state.pick.length < 2) state.c = false;
+      commit();
+    });
+    row.tr.cells[0].prepend(box);
+  }
+  controls.addEventListener("change", ({ target }) => {
+    if (target.dataset.facet) {
+      toggle((state.f[target.dataset.facet] ||= []), target.value);
+      state.preset = "";
+    } else if (target.dataset.column) {
+      toggle(state.hide, target.dataset.column);
+    } else return;
+    commit();
+  });
+  $("matrix-search").addEventListener("input", ({ target }) => {
+    state.q = target.value.trim();
+    state.preset = "";
+    commit(true);
+  });
+  $("matrix-transpose").addEventListener("click", () => { state.t = !state.t; commit(); });
+  $("matrix-compare").addEventListener("click", () => { state.c = !state.c; commit(); });
+  $("matrix-reset").addEventListener("click", () => { state = fresh(); commit(); });
+  for (const button of all(".preset", controls)) {
+    button.addEventListener("click", () => {
+      state = Object.assign(parse(button.dataset.state), { hide: state.hide, preset: button.dataset.preset });
+      commit();
+    });
+  }
+  window.addEventListener("popstate", () => {
+    const s = fromUrl();
+    if (s) { state = s; render(); }
+  });
+  state = fromUrl() || fresh();
+  controls.hidden = false;
+  render();
+})();
