@@ -641,7 +641,7 @@ fn raw_answer(
         ));
         return None;
     };
-    if preset.is_some() != !filters.is_empty() {
+    if preset.is_some() == filters.is_empty() {
         problems.push(
             Diagnostic::error(
                 shown,
