@@ -62,7 +62,7 @@ fn the_default_theme_is_embedded_so_versus_works_from_any_folder() {
     book.build().success();
     assert!(
         book.read("public/assets/versus.css")
-            .contains("prefers-color-scheme: dark")
+            .contains("--bg: light-dark(#ffffff, #0d1117);")
     );
 }
 
