@@ -11,6 +11,19 @@ fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
+# The browser tests need Debian's Chromium, a Java runtime for the Nu HTML Checker, and Node.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian packages)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy --all-targets -- -D warnings"
@@ -43,3 +56,8 @@ cargo run --quiet --locked -- check . --deny-warnings
 python=$(newest_python)
 echo "== versus test (the shipped book, with $python)"
 cargo run --quiet --locked -- test . --python "$python"
+
+echo "== browser tests (headless Chromium, axe-core, Nu HTML Checker)"
+# From the lockfile, without install scripts: nothing may download a browser or a runtime.
+(cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+(cd tests/browser && VERSUS_BIN="$PWD/../../target/debug/versus" npm test --silent)

@@ -207,3 +207,25 @@ fn missing_book_toml_says_where_it_looked() {
         .failure(1)
         .stderr_has("book.toml:1:1: error: cannot read book.toml");
 }
+
+#[test]
+fn presets_must_filter_facet_dimensions_by_their_levels() {
+    fails_keeping_the_site(|book| {
+        book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Speed?\n  answers:\n    - label: Yes\n      model: alpha\n      preset: Fast\n      filters:\n        sped: [fast]\n    - label: No\n      model: beta\n      preset: Slow\n      filters:\n        speed: [crawling]\n---\n");
+    })
+    .stderr_line("content/guide.md:10:9: error: `sped` is not a facet dimension")
+    .stderr_line("  help: did you mean `speed`?")
+    .stderr_line("content/guide.md:15:9: error: `crawling` is not a level of `speed`");
+}
+
+#[test]
+fn a_text_dimension_cannot_be_a_facet() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "book.toml",
+            crate::harness::MINIMAL_TOML
+                .replace("kind = \"text\"", "kind = \"text\"\nfacet = true"),
+        );
+    })
+    .stderr_line("book.toml:13:7: error: dimension \"api\" is text, so it cannot be a facet");
+}

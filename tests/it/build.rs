@@ -298,3 +298,40 @@ fn every_dimension_kind_renders_in_the_matrix() {
         "no guide page without content/guide.md"
     );
 }
+
+#[test]
+fn guide_presets_become_matrix_buttons() {
+    let book = Book::minimal();
+    book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Speed?\n  answers:\n    - label: Yes\n      why: It is fast.\n      model: alpha\n      preset: Need for speed\n      filters:\n        speed: [fast, medium]\n    - label: No\n      model: beta\n---\n");
+    book.build().success();
+    let html = book.read("public/matrix/index.html");
+    assert!(html.contains("<button type=\"button\" class=\"preset\" aria-pressed=\"false\" data-preset=\"need-for-speed\" data-state=\"f.speed=medium,fast\" data-why=\"It is fast.\">Need for speed</button>"), "{html}");
+    assert!(
+        html.contains("<div class=\"matrix-controls\" id=\"matrix-controls\" hidden>"),
+        "controls stay hidden without JavaScript"
+    );
+}
+
+#[test]
+fn the_matrix_page_loads_under_15_kb_of_javascript() {
+    let book = Book::minimal();
+    book.build().success();
+    let html = book.read("public/matrix/index.html");
+    let scripts: Vec<String> = html
+        .match_indices("<script src=\"")
+        .map(|(i, m)| html[i + m.len()..].split('"').next().unwrap().to_string())
+        .collect();
+    assert_eq!(scripts, ["../assets/versus.js", "../assets/matrix.js"]);
+    let total: usize = scripts
+        .iter()
+        .map(|s| book.read(&format!("public/matrix/{s}")).len())
+        .sum::<usize>()
+        + html
+            .match_indices("<script>")
+            .map(|(i, _)| html[i..].find("</script>").unwrap())
+            .sum::<usize>();
+    assert!(
+        total < 15_000,
+        "the matrix page loads {total} bytes of JavaScript"
+    );
+}

@@ -123,3 +123,24 @@ fn unknown_languages_are_escaped_plain_text() {
     );
     assert!(html.contains("data-lang=\"text\""), "{html}");
 }
+
+#[test]
+fn adjacent_tabbed_samples_form_one_group_that_reads_in_order_without_javascript() {
+    let html = page_html(
+        "```python tab=threads\nimport threading\n```\n```text\nout\n```\n```python tab=asyncio\nimport asyncio\n```\n\nAfter.\n\n```python tab=threads\nx = 1\n```\n",
+    );
+    let group = "<div class=\"tabs\">\n<div class=\"tab-panel\" data-tab=\"threads\">\n<p class=\"tab-label\">threads</p>\n<div class=\"code-block\" data-lang=\"python\">";
+    assert!(html.contains(group), "{html}");
+    let first = html.find("<div class=\"tabs\">").unwrap();
+    let asyncio = html.find("data-tab=\"asyncio\"").unwrap();
+    let output = html.find("data-lang=\"text\"").unwrap();
+    assert!(
+        first < output && output < asyncio,
+        "an output block stays in the panel before it"
+    );
+    assert_eq!(
+        html.matches("<div class=\"tabs\">").count(),
+        2,
+        "prose ends a group"
+    );
+}

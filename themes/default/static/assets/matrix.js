@@ -148,7 +148,7 @@
     return best ? `No model matches. Loosen ${best.name}: without it, ${best.n} would match.` : "No model matches.";
   }
 
-  // Models as columns, the layout of the 2015 survey; also how a comparison is shown.
+  // Models as columns (the 2015 layout); also how a comparison is shown.
   function transpose(shown) {
     const box = $("matrix-transposed"), on = state.t || state.c;
     box.hidden = !on;
@@ -170,7 +170,7 @@
 
   const toggle = (list, value) => (list.includes(value) ? list.splice(list.indexOf(value), 1) : list.push(value));
 
-  // Wire up: a sort button in every header, a pick box per model, then the controls.
+  // Sort buttons, pick boxes, then the controls.
   for (const d of columns) {
     const button = document.createElement("button");
     button.type = "button";
@@ -224,6 +224,8 @@
     if (s) { state = s; render(); }
   });
   state = fromUrl() || fresh();
+  // Phones: the filters start folded, so the table is in view.
+  if (matchMedia("(max-width: 48rem)").matches) controls.querySelector(".facets").open = false;
   controls.hidden = false;
   render();
 })();

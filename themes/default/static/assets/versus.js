@@ -13,7 +13,6 @@
     const show = () => {
       const theme = root.dataset.theme || "auto";
       toggle.textContent = "Theme: " + theme;
-      toggle.setAttribute("aria-label", `Colour theme: ${theme}. Change it`);
     };
     toggle.hidden = false;
     show();
@@ -53,7 +52,6 @@
     button.type = "button";
     button.className = "copy-button";
     button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy code to clipboard");
     button.addEventListener("click", () => navigator.clipboard.writeText(copyable(pre)).then(() => {
       button.textContent = "Copied";
       setTimeout(() => (button.textContent = "Copy"), 1500);
@@ -61,8 +59,7 @@
     block.append(button);
   }
 
-  // Code tabs: choosing a tab selects the tab of that name in every group on the page, and
-  // the choice is remembered across pages.
+  // Code tabs: a choice selects that tab in every group, and is remembered.
   const groups = [];
   const selectEverywhere = (name) => {
     groups.forEach((select) => select(name));
