@@ -167,6 +167,18 @@ test("keyboard alone reaches and operates every control, with a visible focus ri
   assert.notEqual(outline, "none", "focus is visible");
 });
 
+test("the header row and the model column stay in view while the table scrolls", async () => {
+  const page = await openPage(browser, { viewport: { width: 600, height: 500 } });
+  await page.goto(server.base + "matrix/index.html");
+  await page.waitForSelector("#matrix-controls:not([hidden])");
+  const before = await page.$eval('tr[data-model="alpha"] th', (th) => th.getBoundingClientRect().left);
+  await page.$eval("#matrix-scroll", (el) => { el.scrollLeft = 300; el.scrollTop = 200; });
+  const after = await page.$eval('tr[data-model="alpha"] th', (th) => th.getBoundingClientRect().left);
+  assert.ok(Math.abs(after - before) <= 1, `the model column does not scroll away (${before} → ${after})`);
+  const header = await page.$eval("#matrix-scroll", (el) => el.querySelector("thead th").getBoundingClientRect().top - el.getBoundingClientRect().top);
+  assert.ok(header <= 1, `the header row stays at the top (${header}px)`);
+});
+
 test("print shows the full, unfiltered table with its notes", async () => {
   const page = await matrix("#?f.purpose=cpu&hide=api&t=1");
   await page.emulateMedia({ media: "print" });
