@@ -168,11 +168,12 @@ test("keyboard alone reaches and operates every control, with a visible focus ri
 });
 
 test("the header row and the model column stay in view while the table scrolls", async () => {
-  const page = await openPage(browser, { viewport: { width: 600, height: 500 } });
+  const page = await openPage(browser, { viewport: { width: 480, height: 260 } });
   await page.goto(server.base + "matrix/index.html");
   await page.waitForSelector("#matrix-controls:not([hidden])");
   const before = await page.$eval('tr[data-model="alpha"] th', (th) => th.getBoundingClientRect().left);
-  await page.$eval("#matrix-scroll", (el) => { el.scrollLeft = 300; el.scrollTop = 200; });
+  const scrolled = await page.$eval("#matrix-scroll", (el) => { el.scrollLeft = 100; el.scrollTop = 100; return [el.scrollLeft, el.scrollTop]; });
+  assert.ok(scrolled[0] >= 50 && scrolled[1] >= 50, `the table scrolls both ways (${scrolled})`);
   const after = await page.$eval('tr[data-model="alpha"] th', (th) => th.getBoundingClientRect().left);
   assert.ok(Math.abs(after - before) <= 1, `the model column does not scroll away (${before} → ${after})`);
   const header = await page.$eval("#matrix-scroll", (el) => el.querySelector("thead th").getBoundingClientRect().top - el.getBoundingClientRect().top);
