@@ -75,7 +75,8 @@ impl<'a> Markdown<'a> {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES;
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_DEFINITION_LIST;
         if smart_punctuation {
             options |= Options::ENABLE_SMART_PUNCTUATION;
         }
