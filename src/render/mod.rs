@@ -225,8 +225,11 @@ fn tab_group_html(blocks: &[&CodeBlock]) -> String {
 pub fn code_html(block: &CodeBlock) -> String {
     let lang = block.lang.as_deref();
     let lang_class = lang.map_or_else(|| "text".to_string(), slugify);
+    // Expected-output blocks of `versus test` say what they are.
+    let default_title = (lang == Some("output")).then_some("Output");
     let title = block
         .attr("title")
+        .or(default_title)
         .map(|title| format!("<div class=\"code-title\">{}</div>", escape_html(title)))
         .unwrap_or_default();
     format!(

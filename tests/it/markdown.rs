@@ -144,3 +144,14 @@ fn adjacent_tabbed_samples_form_one_group_that_reads_in_order_without_javascript
         "prose ends a group"
     );
 }
+
+#[test]
+fn output_blocks_are_captioned() {
+    let html = page_html("```python\nprint(1)\n```\n```output\n1\n```\n");
+    assert!(
+        html.contains(
+            "<div class=\"code-block\" data-lang=\"output\"><div class=\"code-title\">Output</div>"
+        ),
+        "{html}"
+    );
+}
