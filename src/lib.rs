@@ -15,6 +15,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod samples;
+pub mod serve;
 pub mod text;
 pub mod urls;
 pub mod write;

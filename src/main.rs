@@ -42,6 +42,24 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build, serve and watch the book; every open page reloads after a change.
+    Serve {
+        /// The book's root folder (where book.toml is).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, short = 'p', default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on; anything but a loopback address exposes the preview.
+        #[arg(long, short = 'b', default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Build into this folder instead of a temporary one (e.g. to inspect the output).
+        #[arg(long, short = 'd')]
+        dest: Option<PathBuf>,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Start a new comparison book in DIR (default: the current folder).
     Init {
         #[arg(default_value = ".")]
@@ -73,6 +91,25 @@ fn main() -> ExitCode {
         } => build(dir, dest, base_url),
         Command::Check { dir, deny_warnings } => check(dir, deny_warnings),
         Command::Init { dir } => init(dir),
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            dest,
+            open,
+        } => {
+            let options = versus::serve::ServeOptions {
+                root: dir,
+                bind,
+                port,
+                dest,
+                open,
+            };
+            match versus::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(failure) => report_failure(&failure, "serve failed"),
+            }
+        }
         Command::Test { args, python, jobs } => {
             let (dir, filter) = book_and_filter(args);
             test(dir, python, jobs, filter)

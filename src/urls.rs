@@ -47,6 +47,17 @@ pub fn asset(from_dir: &str, file: &str) -> String {
     format!("{}{}", root_from(from_dir), file)
 }
 
+/// The path part of an absolute URL, ending in `/`: `https://h/docs` gives `/docs/`.
+pub fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
 /// Stands for "the relative path to the site root" in links made before the page they end up
 /// on is known: Markdown from front matter appears on several pages at different depths.
 /// Rendering replaces it once per page with [`root_from`] that page.
@@ -184,6 +195,12 @@ mod tests {
             resolve_root(html, "models/x/"),
             "<a href=\"../../a/index.html\">"
         );
+    }
+
+    #[test]
+    fn base_paths_end_in_a_slash() {
+        assert_eq!(base_path("https://h.org/3/howto"), "/3/howto/");
+        assert_eq!(base_path("https://h.org"), "/");
     }
 
     #[test]

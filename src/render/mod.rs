@@ -134,7 +134,10 @@ fn base_context(site: &Site, dir: &str) -> Context {
 
 /// The 404 page is served at any depth, so its links start from the site's published path.
 fn render_not_found(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
-    let root = site.base_url.as_deref().map_or("/".to_string(), base_path);
+    let root = site
+        .base_url
+        .as_deref()
+        .map_or("/".to_string(), urls::base_path);
     let mut context = base_context(site, "");
     context.insert("nav", &views::nav(site, "").rooted_at(&root));
     context.insert("root", &root);
@@ -146,14 +149,6 @@ fn render_not_found(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
     theme
         .render("404.html", &context)
         .map(|html| html.replace(urls::ROOT_MARKER, &root))
-}
-
-/// The path part of an absolute URL: `https://h/docs/` gives `/docs/`.
-fn base_path(url: &str) -> String {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    after_scheme
-        .find('/')
-        .map_or("/".to_string(), |i| after_scheme[i..].to_string())
 }
 
 #[derive(Serialize)]

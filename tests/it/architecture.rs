@@ -14,9 +14,14 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("tera", &["src/render/theme.rs", "src/render/mod.rs"]),
     // The two system calls std lacks: renameat2 for the atomic swap, kill for process groups.
     ("libc", &["src/write.rs", "src/samples/run.rs"]),
-    ("tempfile", &["src/samples/run.rs"]),
+    ("tempfile", &["src/samples/run.rs", "src/serve/mod.rs"]),
     ("clap", &["src/main.rs"]),
     ("strsim", &["src/diagnostic.rs"]),
+    ("axum", &["src/serve/http.rs", "src/serve/mod.rs"]),
+    ("tokio", &["src/serve/http.rs", "src/serve/mod.rs"]),
+    ("futures_util", &["src/serve/http.rs"]),
+    ("notify_debouncer_full", &["src/serve/watch.rs"]),
+    ("serde_json", &["src/serve/mod.rs"]),
 ];
 
 #[test]

@@ -10,4 +10,5 @@ mod init;
 mod markdown;
 mod output_safety;
 mod samples;
+mod serve;
 mod theme;

@@ -1,0 +1,103 @@
+//! Watching the book for changes. Owns `notify` (through its debouncer).
+//!
+//! Editors save in bursts: a temporary file, a rename, a swap file, or, for `git checkout`,
+//! many files at once. The debouncer folds a burst into one batch, and this module keeps only
+//! the changes that matter, so a save gives one rebuild. The site is built outside the
+//! watched folders, so the build never triggers itself.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// How long a burst of events may pause before it counts as finished.
+const QUIET: Duration = Duration::from_millis(30);
+
+/// Keeps the watch alive; dropping it ends the [`Changes`] stream.
+pub struct Watch {
+    _debouncer: Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>,
+}
+
+/// The changes that call for a rebuild, batch by batch.
+pub struct Changes {
+    events: Receiver<DebounceEventResult>,
+    book_toml: PathBuf,
+}
+
+/// Watches `book.toml` in `root` and, recursively, every folder in `folders` that exists.
+pub fn watch(root: &Path, folders: &[PathBuf]) -> Result<(Watch, Changes), String> {
+    let (sender, events) = channel();
+    let mut debouncer =
+        new_debouncer(QUIET, Some(Duration::from_millis(10)), sender).map_err(|e| e.to_string())?;
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    for folder in folders.iter().filter(|f| f.is_dir()) {
+        debouncer
+            .watch(folder, RecursiveMode::Recursive)
+            .map_err(|e| format!("{}: {e}", folder.display()))?;
+    }
+    let book_toml = std::fs::canonicalize(root)
+        .unwrap_or_else(|_| root.to_path_buf())
+        .join(crate::config::BOOK_FILE);
+    Ok((
+        Watch {
+            _debouncer: debouncer,
+        },
+        Changes { events, book_toml },
+    ))
+}
+
+impl Changes {
+    /// Blocks until a batch of changes arrives that calls for a rebuild; returns the changed
+    /// paths, or `None` once the watcher is gone.
+    pub fn next_change(&self) -> Option<Vec<PathBuf>> {
+        loop {
+            let batch = self.events.recv().ok()?;
+            let mut changed = self.relevant(batch);
+            // Fold in whatever else is already waiting: one rebuild for all of it.
+            while let Ok(more) = self.events.try_recv() {
+                changed.extend(self.relevant(more));
+            }
+            changed.sort();
+            changed.dedup();
+            if !changed.is_empty() {
+                return Some(changed);
+            }
+        }
+    }
+
+    fn relevant(&self, batch: DebounceEventResult) -> Vec<PathBuf> {
+        let Ok(events) = batch else { return Vec::new() };
+        events
+            .into_iter()
+            // Reads (the build reading the content) must not count as changes.
+            .filter(|event| !matches!(event.kind, EventKind::Access(_)))
+            .flat_map(|event| event.event.paths)
+            .filter(|path| self.matters(path))
+            .collect()
+    }
+
+    fn matters(&self, path: &Path) -> bool {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            return false;
+        };
+        // Editor droppings: swap and backup files, lock files, vim's write test.
+        let noise = name.starts_with('.')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name == "4913";
+        if noise {
+            return false;
+        }
+        // In the book's root only book.toml is watched; the content and theme folders are
+        // watched whole.
+        let in_root = path.parent().is_some_and(|parent| {
+            Some(parent) == self.book_toml.parent() || parent.as_os_str().is_empty()
+        });
+        !in_root || name == crate::config::BOOK_FILE || path == self.book_toml
+    }
+}
