@@ -29,7 +29,17 @@ pub struct Config {
     pub base_url: Option<String>,
     pub markdown: MarkdownOptions,
     pub samples: SampleOptions,
+    pub embed: EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
+}
+
+/// Where links in the fragments for other docs (public/embed/) point.
+#[derive(Debug, Clone)]
+pub struct EmbedOptions {
+    /// A model's page, with `{slug}` in it.
+    pub model_url: String,
+    /// The page that shows the matrix; empty means the page the fragment is on.
+    pub matrix_url: String,
 }
 
 /// How `versus test` runs the book's Python samples.
@@ -94,6 +104,8 @@ struct RawBook {
     markdown: RawMarkdown,
     #[serde(default)]
     test: RawTest,
+    #[serde(default)]
+    embed: RawEmbed,
     #[serde(default, rename = "dimension")]
     dimensions: Vec<RawDimension>,
 }
@@ -135,6 +147,13 @@ impl Default for RawMarkdown {
             toc_min_headings: default_toc_min_headings(),
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawEmbed {
+    model_url: Option<Spanned<String>>,
+    matrix_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -205,7 +224,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .span()
             .map_or(Position::START, |s| index.position(s.start));
         Diagnostic::error(BOOK_FILE, position, err.message().trim().to_string()).with_help(
-            "book.toml has the tables [book], [build], [markdown], [test] and [[dimension]]; see README",
+            "book.toml has the tables [book], [build], [markdown], [test], [embed] and [[dimension]]; see README",
         )
     })?;
     resolve(root, raw, &index, overrides)
@@ -219,6 +238,20 @@ fn resolve(
 ) -> Result<Config, Diagnostics> {
     let mut problems = Diagnostics::new();
     let dimensions = resolve_dimensions(raw.dimensions, index, &mut problems);
+    if let Some(url) = &raw.embed.model_url
+        && !url.get_ref().contains("{slug}")
+    {
+        problems.push(
+            Diagnostic::error(
+                BOOK_FILE,
+                index.position(url.span().start),
+                "`model-url` must contain {slug}",
+            )
+            .with_help(
+                "e.g. model-url = \"https://docs.python.org/3/howto/concurrency/{slug}.html\"",
+            ),
+        );
+    }
     let base_url = match (&overrides.base_url, raw.build.base_url) {
         (Some(url), _) => check_base_url(url, Position::START, &mut problems),
         (None, Some(url)) => {
@@ -230,6 +263,15 @@ fn resolve(
     if problems.has_errors() {
         return Err(problems);
     }
+    let embed = EmbedOptions {
+        model_url: raw.embed.model_url.map(Spanned::into_inner).unwrap_or_else(
+            || match &base_url {
+                Some(base) => format!("{base}models/{{slug}}/"),
+                None => "models/{slug}/index.html".to_string(),
+            },
+        ),
+        matrix_url: raw.embed.matrix_url.unwrap_or_default(),
+    };
     let output = overrides
         .output_dir
         .clone()
@@ -260,6 +302,7 @@ fn resolve(
             smart_punctuation: raw.markdown.smart_punctuation,
             toc_min_headings: raw.markdown.toc_min_headings,
         },
+        embed,
         samples: SampleOptions {
             python: raw.test.python,
             timeout_seconds: raw.test.timeout,

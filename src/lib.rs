@@ -69,6 +69,14 @@ pub struct BuildReport {
     pub kept: Vec<String>,
 }
 
+/// Pages of the site, leaving out the fragments for other docs in `embed/`.
+fn count_pages(outputs: &[render::Output]) -> usize {
+    outputs
+        .iter()
+        .filter(|o| o.path.ends_with(".html") && !o.path.starts_with("embed/"))
+        .count()
+}
+
 /// Runs the stages up to a validated site: config, discover, parse, model.
 pub fn load(root: &std::path::Path, overrides: &Overrides) -> Result<(Config, Site), Failure> {
     let config = config::load(root, overrides)?;
@@ -84,7 +92,7 @@ pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildRepor
     write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
     let theme = render::Theme::load(&config)?;
     let outputs = render::render(&site, &theme)?;
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
+    let pages = count_pages(&outputs);
     let written = write::commit(root, &config.output_dir, &outputs)
         .map_err(|d| Failure::Environment(vec![d]))?;
     Ok(BuildReport {
@@ -121,7 +129,7 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> Result<CheckRepor
         return Err(problems.into());
     }
     Ok(CheckReport {
-        pages: outputs.iter().filter(|o| o.path.ends_with(".html")).count(),
+        pages: count_pages(&outputs),
         warnings: problems.into_sorted(),
         external: findings.external,
     })

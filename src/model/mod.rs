@@ -27,6 +27,7 @@ pub struct Site {
     pub language: String,
     pub authors: Vec<String>,
     pub base_url: Option<String>,
+    pub embed: crate::config::EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
     /// In reading order: by `order`, then slug.
     pub models: Vec<Model>,
@@ -177,6 +178,7 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         language: config.language.clone(),
         authors: config.authors.clone(),
         base_url: config.base_url.clone(),
+        embed: config.embed.clone(),
         dimensions: config.dimensions.clone(),
         models,
         home: home.unwrap_or_else(|| Page::generated("", &config.title)),

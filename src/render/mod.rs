@@ -3,6 +3,7 @@
 //! Owns the theme (tera) and highlighting (syntect). Produces a sorted list of [`Output`]s;
 //! writing them is the next stage's job, so `check` can render without touching the disk.
 
+mod embed;
 pub mod highlight;
 pub mod theme;
 pub mod views;
@@ -65,27 +66,39 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         add(urls::output_file(&model.page.dir), rendered);
     }
     let matrix_dir = &site.matrix.dir;
+    let site_link = |from: &str| {
+        let from = from.to_string();
+        move |model: &crate::model::Model| urls::link(&from, &model.page.dir)
+    };
     add(
         urls::output_file(matrix_dir),
         render_page(site, theme, &site.matrix, "matrix.html", |context| {
-            context.insert("matrix", &views::matrix(site, matrix_dir));
+            matrix_context(context, site, &site_link(matrix_dir), false);
         }),
     );
     if let Some(guide) = &site.guide {
+        let matrix_url = urls::link(&guide.page.dir, matrix_dir);
         add(
             urls::output_file(&guide.page.dir),
             render_page(site, theme, &guide.page, "guide.html", |context| {
-                context.insert(
-                    "guide",
-                    &views::guide_steps(site, &guide.root, &guide.page.dir),
+                guide_context(
+                    context,
+                    site,
+                    guide,
+                    &site_link(&guide.page.dir),
+                    &matrix_url,
+                    false,
                 );
-                context.insert("matrix_url", &urls::link(&guide.page.dir, matrix_dir));
             }),
         );
     }
     add("404.html".to_string(), render_not_found(site, theme));
     if let Some(base) = &site.base_url {
         add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
+    }
+    match embed::render(site, theme) {
+        Ok(embeds) => outputs.extend(embeds),
+        Err(problem) => problems.push(problem),
     }
     if problems.has_errors() {
         return Err(problems);
@@ -107,6 +120,32 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     }));
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)
+}
+
+/// What the matrix fragment needs, on the site and in the embed.
+fn matrix_context(
+    context: &mut Context,
+    site: &Site,
+    link: &dyn Fn(&crate::model::Model) -> String,
+    embed: bool,
+) {
+    context.insert("matrix", &views::matrix(site, link));
+    context.insert("embed", &embed);
+    context.insert("heading", if embed { "h3" } else { "h2" });
+}
+
+/// What the guide fragment needs, on the site and in the embed.
+fn guide_context(
+    context: &mut Context,
+    site: &Site,
+    guide: &crate::model::Guide,
+    link: &dyn Fn(&crate::model::Model) -> String,
+    matrix_url: &str,
+    embed: bool,
+) {
+    context.insert("guide", &views::guide_steps(site, &guide.root, link));
+    context.insert("matrix_url", matrix_url);
+    context.insert("embed", &embed);
 }
 
 fn render_page(

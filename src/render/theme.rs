@@ -108,6 +108,14 @@ impl Theme {
         Ok(theme)
     }
 
+    /// A static file of the theme as text, such as `assets/fragment.css`.
+    pub fn static_text(&self, path: &str) -> Option<String> {
+        self.statics
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+    }
+
     /// Renders `template` with `context`, pointing at the template on failure.
     pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera

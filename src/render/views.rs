@@ -258,7 +258,7 @@ fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<NoteRef>) -> Vec
 fn cell_display<'a>(kind: &'a DimensionKind, cell: &Cell) -> (String, Vec<&'a str>, i64) {
     match (&cell.value, kind) {
         (CellValue::NotApplicable, _) => (
-            "<span class=\"not-applicable\">n/a</span>".to_string(),
+            "<span class=\"vs-not-applicable\">n/a</span>".to_string(),
             Vec::new(),
             -1,
         ),
@@ -292,7 +292,8 @@ pub fn model<'a>(site: &'a Site, model: &'a Model) -> (ModelView<'a>, Vec<NoteRe
     )
 }
 
-pub fn matrix<'a>(site: &'a Site, from: &str) -> MatrixView<'a> {
+/// The matrix, with model links made by `link`.
+pub fn matrix<'a>(site: &'a Site, link: &dyn Fn(&Model) -> String) -> MatrixView<'a> {
     let mut notes = Vec::new();
     let rows = site
         .models
@@ -304,7 +305,7 @@ pub fn matrix<'a>(site: &'a Site, from: &str) -> MatrixView<'a> {
                 slug: &model.slug,
                 title: &model.page.title,
                 summary: &model.page.summary_html,
-                url: urls::link(from, &model.page.dir),
+                url: link(model),
                 cells,
                 search,
             }
@@ -373,13 +374,23 @@ fn level_name(kind: &DimensionKind, index: usize) -> &str {
     }
 }
 
-pub fn guide_steps(site: &Site, root: &Question, from: &str) -> Vec<GuideStep> {
+/// The guide as open/close steps, with model links made by `link`.
+pub fn guide_steps(
+    site: &Site,
+    root: &Question,
+    link: &dyn Fn(&Model) -> String,
+) -> Vec<GuideStep> {
     let mut steps = Vec::new();
-    push_question(site, root, from, &mut steps);
+    push_question(site, root, link, &mut steps);
     steps
 }
 
-fn push_question(site: &Site, question: &Question, from: &str, steps: &mut Vec<GuideStep>) {
+fn push_question(
+    site: &Site,
+    question: &Question,
+    link: &dyn Fn(&Model) -> String,
+    steps: &mut Vec<GuideStep>,
+) {
     steps.push(step(
         "question",
         question.id.clone(),
@@ -391,12 +402,12 @@ fn push_question(site: &Site, question: &Question, from: &str, steps: &mut Vec<G
         if let Next::Model(index) = &answer.next {
             let model = &site.models[*index];
             open.model_title = Some(model.page.title.clone());
-            open.model_url = Some(urls::link(from, &model.page.dir));
+            open.model_url = Some(link(model));
             open.model_slug = Some(model.slug.clone());
         }
         steps.push(open);
         if let Next::Question(next) = &answer.next {
-            push_question(site, next, from, steps);
+            push_question(site, next, link, steps);
         }
         steps.push(step("end-answer", String::new(), String::new()));
     }

@@ -61,10 +61,10 @@ export async function openPage(browser, options = {}) {
 /** Every HTML page of a built site, as paths relative to the site root. */
 export function htmlPages(site) {
   return execFileSync("find", [site, "-name", "*.html"], { encoding: "utf8" })
-    .trim().split("\n").map((p) => p.slice(site.length + 1)).sort();
+    .trim().split("\n").map((p) => p.slice(site.length + 1)).filter((p) => !p.startsWith("embed/")).sort();
 }
 
 /** The models shown in the matrix, in order. */
 export function shownModels(page) {
-  return page.$$eval("#matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model));
+  return page.$$eval("#vs-matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model));
 }

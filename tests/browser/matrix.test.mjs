@@ -18,11 +18,11 @@ after(async () => { await browser?.close(); server?.close(); });
 async function matrix(hash = "") {
   const page = await openPage(browser);
   await page.goto(server.base + "matrix/index.html" + hash);
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   return page;
 }
 const facet = (page, key, level) => page.locator(`input[data-facet="${key}"][value="${level}"]`);
-const count = (page, key, level) => facet(page, key, level).locator("xpath=..").locator(".count").textContent();
+const count = (page, key, level) => facet(page, key, level).locator("xpath=..").locator(".vs-count").textContent();
 
 test("facets combine with AND across dimensions and OR within one, with live counts", async () => {
   const page = await matrix();
@@ -36,31 +36,31 @@ test("facets combine with AND across dimensions and OR within one, with live cou
   assert.deepEqual(await shownModels(page), ["alpha", "beta", "gamma", "delta"], "OR within a facet");
   await facet(page, "parallel", "yes").check();
   assert.deepEqual(await shownModels(page), ["alpha", "delta"], "AND across facets");
-  assert.equal(await page.textContent("#matrix-status"), "2 of 4 models shown");
-  assert.equal(await page.getAttribute("#matrix-status", "aria-live"), "polite");
+  assert.equal(await page.textContent("#vs-status"), "2 of 4 models shown");
+  assert.equal(await page.getAttribute("#vs-status", "aria-live"), "polite");
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.external, []);
 });
 
 test("a preset sets the filters and says why; reset clears everything", async () => {
   const page = await matrix();
-  await page.click('button.preset[data-preset="cpu-bound-pure-python"]');
+  await page.click('button.vs-preset[data-preset="cpu-bound-pure-python"]');
   assert.deepEqual(await shownModels(page), ["alpha"]);
   assert.equal(await facet(page, "purpose", "cpu").isChecked(), true);
-  assert.equal(await page.textContent("#preset-why"), "CPU-bound pure Python: Needs real parallelism.");
-  assert.equal(await page.getAttribute('button.preset[data-preset="cpu-bound-pure-python"]', "aria-pressed"), "true");
-  await page.click('button.preset[data-preset="thousands-of-connections"]');
+  assert.equal(await page.textContent("#vs-preset-why"), "CPU-bound pure Python: Needs real parallelism.");
+  assert.equal(await page.getAttribute('button.vs-preset[data-preset="cpu-bound-pure-python"]', "aria-pressed"), "true");
+  await page.click('button.vs-preset[data-preset="thousands-of-connections"]');
   assert.deepEqual(await shownModels(page), ["gamma"]);
-  await page.click("#matrix-reset");
+  await page.click("#vs-reset");
   assert.deepEqual(await shownModels(page), ["alpha", "beta", "gamma", "delta"]);
-  assert.equal(await page.isHidden("#preset-why"), true);
+  assert.equal(await page.isHidden("#vs-preset-why"), true);
   await page.waitForURL((url) => !url.href.includes("#?"));
 });
 
 test("free text searches titles, values, notes, pros and cons", async () => {
   const page = await matrix();
   for (const [query, expected] of [["zebra", ["beta"]], ["thousands at once", ["gamma"]], ["NETWORK", ["delta"]], ["gamma.run", ["gamma"]]]) {
-    await page.fill("#matrix-search", query);
+    await page.fill("#vs-search", query);
     assert.deepEqual(await shownModels(page), expected, query);
   }
 });
@@ -68,67 +68,67 @@ test("free text searches titles, values, notes, pros and cons", async () => {
 test("an empty result names the filter to loosen", async () => {
   const page = await matrix("#?f.purpose=cpu&f.startup=small");
   assert.deepEqual(await shownModels(page), []);
-  assert.equal(await page.textContent("#matrix-empty"), "No model matches. Loosen the Startup filter: without it, 2 would match.");
-  assert.equal(await page.textContent("#matrix-status"), "0 of 4 models shown");
+  assert.equal(await page.textContent("#vs-empty"), "No model matches. Loosen the Startup filter: without it, 2 would match.");
+  assert.equal(await page.textContent("#vs-status"), "0 of 4 models shown");
 });
 
 test("sorting follows the declared scale, keeps n/a last and sets aria-sort on one column", async () => {
   const page = await matrix();
-  await page.click('th[data-key="startup"] button.sort');
+  await page.click('th[data-key="startup"] button.vs-sort');
   assert.deepEqual(await shownModels(page), ["gamma", "beta", "alpha", "delta"]);
   assert.equal(await page.getAttribute('th[data-key="startup"]', "aria-sort"), "ascending");
-  assert.equal(await page.locator("#matrix th[aria-sort]").count(), 1);
-  await page.click('th[data-key="startup"] button.sort');
+  assert.equal(await page.locator("#vs-matrix th[aria-sort]").count(), 1);
+  await page.click('th[data-key="startup"] button.vs-sort');
   assert.deepEqual(await shownModels(page), ["alpha", "beta", "gamma", "delta"], "descending, n/a still last");
-  await page.click('th[data-key="parallel"] button.sort');
+  await page.click('th[data-key="parallel"] button.vs-sort');
   assert.deepEqual(await shownModels(page), ["gamma", "beta", "alpha", "delta"]);
   assert.equal(await page.getAttribute('th[data-key="startup"]', "aria-sort"), null);
-  await page.click("th.model-col button.sort");
+  await page.click("th.vs-model-col button.vs-sort");
   assert.deepEqual(await shownModels(page), ["alpha", "beta", "delta", "gamma"], "by title");
 });
 
 test("columns hide and come back", async () => {
   const page = await matrix();
-  await page.click(".columns summary");
+  await page.click(".vs-columns summary");
   await page.uncheck('input[data-column="api"]');
-  assert.equal(await page.isHidden('#matrix th[data-key="api"]'), true);
-  assert.equal(await page.locator('#matrix td[data-key="api"]:not([hidden])').count(), 0);
+  assert.equal(await page.isHidden('#vs-matrix th[data-key="api"]'), true);
+  assert.equal(await page.locator('#vs-matrix td[data-key="api"]:not([hidden])').count(), 0);
   await page.check('input[data-column="api"]');
-  assert.equal(await page.locator('#matrix td[data-key="api"]:not([hidden])').count(), 4);
+  assert.equal(await page.locator('#vs-matrix td[data-key="api"]:not([hidden])').count(), 4);
 });
 
 test("transpose shows models as columns; compare puts two or three side by side", async () => {
   const page = await matrix("#?f.purpose=io");
-  await page.click("#matrix-transpose");
-  assert.equal(await page.isHidden("#matrix-scroll"), true);
-  const heads = await page.$$eval("#matrix-transposed thead th", (ths) => ths.map((th) => th.textContent.trim()));
+  await page.click("#vs-transpose");
+  assert.equal(await page.isHidden("#vs-scroll"), true);
+  const heads = await page.$$eval("#vs-transposed thead th", (ths) => ths.map((th) => th.textContent.trim()));
   assert.deepEqual(heads, ["Dimension", "Beta", "Gamma", "Delta"]);
-  assert.equal(await page.locator("#matrix-transposed tbody tr").count(), 4);
-  await page.click("#matrix-transpose");
-  await page.click("#matrix-reset");
-  assert.equal(await page.isDisabled("#matrix-compare"), true);
-  await page.check('tr[data-model="alpha"] .pick');
-  await page.check('tr[data-model="gamma"] .pick');
-  await page.check('tr[data-model="delta"] .pick');
-  assert.equal(await page.isDisabled('tr[data-model="beta"] .pick'), true, "three at most");
-  await page.uncheck('tr[data-model="delta"] .pick');
-  await page.click("#matrix-compare");
-  const side = await page.$$eval("#matrix-transposed thead th", (ths) => ths.map((th) => th.textContent.trim()));
+  assert.equal(await page.locator("#vs-transposed tbody tr").count(), 4);
+  await page.click("#vs-transpose");
+  await page.click("#vs-reset");
+  assert.equal(await page.isDisabled("#vs-compare"), true);
+  await page.check('tr[data-model="alpha"] .vs-pick');
+  await page.check('tr[data-model="gamma"] .vs-pick');
+  await page.check('tr[data-model="delta"] .vs-pick');
+  assert.equal(await page.isDisabled('tr[data-model="beta"] .vs-pick'), true, "three at most");
+  await page.uncheck('tr[data-model="delta"] .vs-pick');
+  await page.click("#vs-compare");
+  const side = await page.$$eval("#vs-transposed thead th", (ths) => ths.map((th) => th.textContent.trim()));
   assert.deepEqual(side, ["Dimension", "Alpha", "Gamma"]);
-  assert.equal(await page.locator("#matrix-transposed [id]").count(), 0, "no duplicated ids in the copy");
+  assert.equal(await page.locator("#vs-transposed [id]").count(), 0, "no duplicated ids in the copy");
 });
 
 test("the URL holds the state: reload, Back and a pasted link restore it exactly", async () => {
   const page = await matrix();
   await facet(page, "purpose", "io").check();
-  await page.click('th[data-key="startup"] button.sort');
-  await page.fill("#matrix-search", "a");
+  await page.click('th[data-key="startup"] button.vs-sort');
+  await page.fill("#vs-search", "a");
   await page.waitForURL(/#\?f\.purpose=io&q=a&sort=startup$/);
   const url = page.url();
   await page.reload();
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   assert.deepEqual(await shownModels(page), ["gamma", "beta", "delta"]);
-  assert.equal(await page.inputValue("#matrix-search"), "a");
+  assert.equal(await page.inputValue("#vs-search"), "a");
   assert.equal(await facet(page, "purpose", "io").isChecked(), true);
   await page.goBack();
   assert.equal(await page.getAttribute('th[data-key="startup"]', "aria-sort"), null, "Back undoes the sort");
@@ -137,9 +137,9 @@ test("the URL holds the state: reload, Back and a pasted link restore it exactly
   assert.deepEqual(await shownModels(page), ["alpha", "beta", "gamma", "delta"]);
   const pasted = await openPage(browser);
   await pasted.goto(url);
-  await pasted.waitForSelector("#matrix-controls:not([hidden])");
+  await pasted.waitForSelector("#vs-controls:not([hidden])");
   assert.deepEqual(await shownModels(pasted), ["gamma", "beta", "delta"]);
-  await pasted.click('a[href="#note-1"]');
+  await pasted.click('a[href="#vs-note-1"]');
   assert.deepEqual(await shownModels(pasted), ["gamma", "beta", "delta"], "a footnote link keeps the filters");
 });
 
@@ -150,18 +150,18 @@ test("keyboard alone reaches and operates every control, with a visible focus ri
     await page.keyboard.press("Tab");
     const id = await page.evaluate(() => {
       const el = document.activeElement;
-      return el.id || el.dataset.facet && `${el.dataset.facet}=${el.value}` || el.dataset.preset || (el.className === "sort" && "sort:" + el.parentNode.dataset.key) || (el.className === "pick" && "pick:" + el.closest("tr").dataset.model) || el.tagName;
+      return el.id || el.dataset.facet && `${el.dataset.facet}=${el.value}` || el.dataset.preset || (el.className === "vs-sort" && "sort:" + el.parentNode.dataset.key) || (el.className === "vs-pick" && "pick:" + el.closest("tr").dataset.model) || el.tagName;
     });
     reached.add(id);
   }
-  for (const control of ["matrix-search", "matrix-transpose", "matrix-reset", "cpu-bound-pure-python", "purpose=cpu", "startup=large", "sort:startup", "pick:delta", "SUMMARY", "theme-toggle"]) {
+  for (const control of ["vs-search", "vs-transpose", "vs-reset", "cpu-bound-pure-python", "purpose=cpu", "startup=large", "sort:startup", "pick:delta", "SUMMARY", "theme-toggle"]) {
     assert.ok(reached.has(control), `${control} is reachable by Tab (reached: ${[...reached].join(", ")})`);
   }
   await page.focus('input[data-facet="purpose"][value="cpu"]');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   await page.keyboard.press("Space");
   assert.deepEqual(await shownModels(page), ["alpha", "beta"]);
-  await page.focus('th[data-key="startup"] button.sort');
+  await page.focus('th[data-key="startup"] button.vs-sort');
   await page.keyboard.press("Enter");
   assert.equal(await page.getAttribute('th[data-key="startup"]', "aria-sort"), "ascending");
   assert.notEqual(outline, "none", "focus is visible");
@@ -170,34 +170,34 @@ test("keyboard alone reaches and operates every control, with a visible focus ri
 test("the header row and the model column stay in view while the table scrolls", async () => {
   const page = await openPage(browser, { viewport: { width: 480, height: 260 } });
   await page.goto(server.base + "matrix/index.html");
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   const before = await page.$eval('tr[data-model="alpha"] th', (th) => th.getBoundingClientRect().left);
-  const scrolled = await page.$eval("#matrix-scroll", (el) => { el.scrollLeft = 100; el.scrollTop = 100; return [el.scrollLeft, el.scrollTop]; });
+  const scrolled = await page.$eval("#vs-scroll", (el) => { el.scrollLeft = 100; el.scrollTop = 100; return [el.scrollLeft, el.scrollTop]; });
   assert.ok(scrolled[0] >= 50 && scrolled[1] >= 50, `the table scrolls both ways (${scrolled})`);
   const after = await page.$eval('tr[data-model="alpha"] th', (th) => th.getBoundingClientRect().left);
   assert.ok(Math.abs(after - before) <= 1, `the model column does not scroll away (${before} → ${after})`);
-  const header = await page.$eval("#matrix-scroll", (el) => el.querySelector("thead th").getBoundingClientRect().top - el.getBoundingClientRect().top);
+  const header = await page.$eval("#vs-scroll", (el) => el.querySelector("thead th").getBoundingClientRect().top - el.getBoundingClientRect().top);
   assert.ok(header <= 1, `the header row stays at the top (${header}px)`);
 });
 
 test("print shows the full, unfiltered table with its notes", async () => {
   const page = await matrix("#?f.purpose=cpu&hide=api&t=1");
   await page.emulateMedia({ media: "print" });
-  const shown = await page.$$eval("#matrix tbody tr", (rows) => rows.filter((r) => getComputedStyle(r).display !== "none").length);
+  const shown = await page.$$eval("#vs-matrix tbody tr", (rows) => rows.filter((r) => getComputedStyle(r).display !== "none").length);
   assert.equal(shown, 4);
-  assert.notEqual(await page.$eval('#matrix th[data-key="api"]', (th) => getComputedStyle(th).display), "none");
-  assert.notEqual(await page.$eval("#matrix-scroll", (el) => getComputedStyle(el).display), "none");
-  assert.equal(await page.$eval("#matrix-controls", (el) => getComputedStyle(el).display), "none");
-  assert.notEqual(await page.$eval(".matrix-notes", (el) => getComputedStyle(el).display), "none");
+  assert.notEqual(await page.$eval('#vs-matrix th[data-key="api"]', (th) => getComputedStyle(th).display), "none");
+  assert.notEqual(await page.$eval("#vs-scroll", (el) => getComputedStyle(el).display), "none");
+  assert.equal(await page.$eval("#vs-controls", (el) => getComputedStyle(el).display), "none");
+  assert.notEqual(await page.$eval(".vs-notes-section", (el) => getComputedStyle(el).display), "none");
 });
 
 test("works on a 375 px phone: the page does not scroll sideways, the table does", async () => {
   const page = await openPage(browser, { viewport: { width: 375, height: 800 } });
   await page.goto(server.base + "matrix/index.html");
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 375), "no sideways page scroll");
   assert.equal(await page.isVisible('input[data-facet="purpose"]'), false, "filters start folded on a phone");
-  await page.click(".facets summary");
+  await page.click(".vs-facets summary");
   await facet(page, "purpose", "io").check();
   assert.deepEqual(await shownModels(page), ["beta", "gamma", "delta"]);
 });
@@ -205,18 +205,18 @@ test("works on a 375 px phone: the page does not scroll sideways, the table does
 test("without JavaScript the page is the complete static table", async () => {
   const page = await openPage(browser, { javaScriptEnabled: false });
   await page.goto(server.base + "matrix/index.html#?f.purpose=cpu");
-  assert.equal(await page.isHidden("#matrix-controls"), true);
-  assert.equal(await page.locator("#matrix tbody tr").count(), 4);
-  assert.equal(await page.locator("#matrix tbody tr[hidden]").count(), 0);
+  assert.equal(await page.isHidden("#vs-controls"), true);
+  assert.equal(await page.locator("#vs-matrix tbody tr").count(), 4);
+  assert.equal(await page.locator("#vs-matrix tbody tr[hidden]").count(), 0);
 });
 
 test("from file:// the matrix filters and keeps its state across a reload", async () => {
   const page = await openPage(browser);
   await page.goto(pathToFileURL(join(site, "matrix/index.html")).href);
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   await facet(page, "purpose", "cpu").check();
   await page.reload();
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   assert.deepEqual(await shownModels(page), ["alpha", "beta"]);
   assert.deepEqual(page.external, []);
 });
@@ -228,7 +228,7 @@ test("screenshots of the matrix at 1280 and 375 px, for people to look at", asyn
   for (const width of [1280, 375]) {
     const page = await openPage(browser, { viewport: { width, height: 900 } });
     await page.goto(pathToFileURL(join(shipped, "matrix/index.html")).href);
-    await page.waitForSelector("#matrix-controls:not([hidden])");
+    await page.waitForSelector("#vs-controls:not([hidden])");
     await page.screenshot({ path: join(dir, `matrix-${width}.png`), fullPage: true });
   }
 });

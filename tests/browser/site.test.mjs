@@ -21,29 +21,29 @@ after(async () => { await browser?.close(); server?.close(); shippedServer?.clos
 
 async function guide(page, base = server.base, hash = "") {
   await page.goto(base + "guide/index.html" + hash);
-  await page.waitForSelector("#wizard:not([hidden]) h2");
+  await page.waitForSelector("#vs-wizard:not([hidden]) h2");
 }
-const heading = (page) => page.textContent("#wizard h2");
+const heading = (page) => page.textContent("#vs-wizard h2");
 
 test("the wizard reaches every model through the guide tree, one question at a time", async () => {
   const page = await openPage(browser);
   await guide(page);
-  assert.equal(await page.isHidden("#guide"), true);
+  assert.equal(await page.isHidden("#vs-guide"), true);
   // Every path of the static tree, as answer numbers.
-  const paths = await page.$eval("#guide", (tree) => {
+  const paths = await page.$eval("#vs-guide", (tree) => {
     const out = [];
-    const walk = (question, path) => [...question.querySelector(":scope > .answers").children].forEach((answer, i) => {
-      const next = answer.querySelector(":scope > .guide-question");
-      if (next) walk(next, path.concat(i + 1)); else out.push({ path: path.concat(i + 1), model: answer.querySelector(".result a").textContent });
+    const walk = (question, path) => [...question.querySelector(":scope > .vs-answers").children].forEach((answer, i) => {
+      const next = answer.querySelector(":scope > .vs-question");
+      if (next) walk(next, path.concat(i + 1)); else out.push({ path: path.concat(i + 1), model: answer.querySelector(".vs-result a").textContent });
     });
-    walk(tree.querySelector(".guide-question"), []);
+    walk(tree.querySelector(".vs-question"), []);
     return out;
   });
   const reached = new Set();
   for (const { path, model } of paths) {
     await guide(page);
     for (const step of path) {
-      await page.locator("#wizard .choices button").nth(step - 1).click();
+      await page.locator("#vs-wizard .vs-choices button").nth(step - 1).click();
     }
     assert.equal(await heading(page), "Recommended: " + model);
     await page.waitForURL(new RegExp("#\\?path=" + path.join("-") + "$"));
@@ -57,36 +57,36 @@ test("back, restart, the browser's Back and the result links work", async () => 
   const page = await openPage(browser);
   await guide(page);
   assert.equal(await heading(page), "Is the work CPU-bound?");
-  await page.click("#wizard .choices button >> text=I/O-bound");
+  await page.click("#vs-wizard .vs-choices button >> text=I/O-bound");
   assert.equal(await heading(page), "How many connections?");
   assert.equal(await page.evaluate(() => document.activeElement.tagName), "H2", "focus moves to the new question");
-  await page.click("#wizard .choices button >> text=Thousands");
+  await page.click("#vs-wizard .vs-choices button >> text=Thousands");
   assert.equal(await heading(page), "Recommended: Gamma");
-  assert.match(await page.textContent("#wizard"), /Your answers: I\/O-bound → Thousands/);
-  await page.click("#wizard button >> text=Back");
+  assert.match(await page.textContent("#vs-wizard"), /Your answers: I\/O-bound → Thousands/);
+  await page.click("#vs-wizard button >> text=Back");
   assert.equal(await heading(page), "How many connections?");
   await page.goBack();
   assert.equal(await heading(page), "Recommended: Gamma", "the browser's Back returns to the result");
-  await page.click("#wizard button >> text=Start again");
+  await page.click("#vs-wizard button >> text=Start again");
   assert.equal(await heading(page), "Is the work CPU-bound?");
   await guide(page, server.base, "#?path=2-1");
-  await page.click("#wizard a >> text=see it in the matrix");
-  await page.waitForSelector("#matrix-controls:not([hidden])");
+  await page.click("#vs-wizard a >> text=see it in the matrix");
+  await page.waitForSelector("#vs-controls:not([hidden])");
   assert.deepEqual(await shownModels(page), ["gamma"]);
   await guide(page, server.base, "#?path=2-1");
-  await page.click("#wizard a >> text=Read about Gamma");
+  await page.click("#vs-wizard a >> text=Read about Gamma");
   await page.waitForURL(/models\/gamma\/index\.html$/);
 });
 
 test("the wizard works from file://, and the tree is plain lists without JavaScript", async () => {
   const page = await openPage(browser);
   await page.goto(pathToFileURL(join(site, "guide/index.html")).href + "#?path=1-1");
-  await page.waitForSelector("#wizard:not([hidden]) h2");
+  await page.waitForSelector("#vs-wizard:not([hidden]) h2");
   assert.equal(await heading(page), "Recommended: Alpha");
   const plain = await openPage(browser, { javaScriptEnabled: false });
   await plain.goto(server.base + "guide/index.html");
-  assert.equal(await plain.isVisible("#guide .guide-question .guide-question"), true, "nested questions are visible");
-  assert.equal(await plain.isHidden("#wizard"), true);
+  assert.equal(await plain.isVisible("#vs-guide .vs-question .vs-question"), true, "nested questions are visible");
+  assert.equal(await plain.isHidden("#vs-wizard"), true);
 });
 
 test("code tabs stay in sync across the page and remember the choice", async () => {
@@ -160,7 +160,8 @@ for (const scheme of ["light", "dark"]) {
 test("the Nu HTML Checker finds no errors on any page", () => {
   const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
   try {
-    execFileSync("java", ["-jar", jar, "--errors-only", "--skip-non-html", site, shipped], { stdio: "pipe" });
+    const pages = [site, shipped].flatMap((dir) => htmlPages(dir).map((page) => join(dir, page)));
+    execFileSync("java", ["-jar", jar, "--errors-only", ...pages], { stdio: "pipe" });
   } catch (error) {
     assert.fail(`vnu reported errors:\n${error.stderr}`);
   }

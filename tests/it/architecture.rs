@@ -11,7 +11,14 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("serde_yaml", &["src/parse/front_matter.rs"]),
     ("pulldown_cmark", &["src/parse/markdown.rs"]),
     ("syntect", &["src/render/highlight.rs"]),
-    ("tera", &["src/render/theme.rs", "src/render/mod.rs"]),
+    (
+        "tera",
+        &[
+            "src/render/theme.rs",
+            "src/render/mod.rs",
+            "src/render/embed.rs",
+        ],
+    ),
     // The two system calls std lacks: renameat2 for the atomic swap, kill for process groups.
     ("libc", &["src/write.rs", "src/samples/run.rs"]),
     ("tempfile", &["src/samples/run.rs", "src/serve/mod.rs"]),

@@ -34,24 +34,24 @@ fn matrix_is_a_complete_accessible_table() {
     book.build().success();
     let html = book.read("public/matrix/index.html");
     assert!(
-        html.contains("<caption id=\"matrix-caption\">2 models compared on 2 dimensions</caption>"),
+        html.contains("<caption id=\"vs-caption\">2 models compared on 2 dimensions</caption>"),
         "{html}"
     );
     assert!(html.contains("<th scope=\"col\" data-key=\"speed\" data-kind=\"scale\" data-levels=\"slow|medium|fast\" data-facet>Speed</th>"), "{html}");
     let alpha = html.find("data-model=\"alpha\"").unwrap();
     let beta = html.find("data-model=\"beta\"").unwrap();
     assert!(alpha < beta, "rows follow `order`");
-    assert!(html.contains("<th scope=\"row\" class=\"model-col\"><a href=\"../models/alpha/index.html\">Alpha</a></th>"), "{html}");
-    assert!(html.contains("<td data-key=\"speed\" data-rank=\"2\" data-levels=\"fast\">fast<sup class=\"note-ref\"><a href=\"#note-1\" id=\"ref-1\""), "{html}");
+    assert!(html.contains("<th scope=\"row\" class=\"vs-model-col\"><a href=\"../models/alpha/index.html\">Alpha</a></th>"), "{html}");
+    assert!(html.contains("<td data-key=\"speed\" data-rank=\"2\" data-levels=\"fast\">fast<sup class=\"vs-note-ref\"><a href=\"#vs-note-1\" id=\"vs-ref-1\""), "{html}");
     assert!(
         html.contains(
-            "<li id=\"note-1\">only when <em>warm</em> <a class=\"note-back\" href=\"#ref-1\""
+            "<li id=\"vs-note-1\">only when <em>warm</em> <a class=\"vs-note-back\" href=\"#vs-ref-1\""
         ),
         "{html}"
     );
     assert!(
         html.contains(
-            "<td data-key=\"api\" data-rank=\"-1\"><span class=\"not-applicable\">n/a</span></td>"
+            "<td data-key=\"api\" data-rank=\"-1\"><span class=\"vs-not-applicable\">n/a</span></td>"
         ),
         "{html}"
     );
@@ -88,9 +88,9 @@ fn guide_renders_as_nested_lists_without_javascript() {
     book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Need speed?\n  answers:\n    - label: Yes\n      question:\n        text: Really?\n        answers:\n          - label: Very\n            why: It is fast.\n            model: alpha\n    - label: No\n      model: beta\n---\n");
     book.build().success();
     let html = book.read("public/guide/index.html");
-    let nested = "<li class=\"answer\"><span class=\"answer-label\">Yes</span>\n<div class=\"guide-question\" id=\"q-1\">";
+    let nested = "<li class=\"vs-answer\"><span class=\"vs-answer-label\">Yes</span>\n<div class=\"vs-question\" id=\"vs-q-1\">";
     assert!(html.contains(nested), "{html}");
-    assert!(html.contains("<span class=\"answer-label\">Very</span> <span class=\"why\">It is fast.</span> <span class=\"result\">→ <a href=\"../models/alpha/index.html\" data-model=\"alpha\">Alpha</a></span>"), "{html}");
+    assert!(html.contains("<span class=\"vs-answer-label\">Very</span> <span class=\"vs-why\">It is fast.</span> <span class=\"vs-result\">→ <a href=\"../models/alpha/index.html\" data-model=\"alpha\">Alpha</a></span>"), "{html}");
     let inner = html.find("Really?").unwrap();
     let outer_close = html.rfind("</ul>").unwrap();
     assert!(
@@ -215,7 +215,11 @@ fn shipped_book_links_resolve_and_stay_on_the_site() {
     .success();
     let mut checked = 0;
     for (path, bytes) in snapshot(&dest) {
-        if path.extension().is_none_or(|e| e != "html") || path == Path::new("404.html") {
+        // 404.html links from the published root; embed/ holds fragments for other sites.
+        if path.extension().is_none_or(|e| e != "html")
+            || path == Path::new("404.html")
+            || path.starts_with("embed")
+        {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
@@ -288,11 +292,11 @@ fn every_dimension_kind_renders_in_the_matrix() {
     );
     assert!(
         html.contains(
-            "<li id=\"note-1\">unless <a href=\"../models/two/index.html#details\">cached</a>"
+            "<li id=\"vs-note-1\">unless <a href=\"../models/two/index.html#details\">cached</a>"
         ),
         "note links are rewritten for the matrix page: {html}"
     );
-    assert!(html.contains("<dd>What it costs. <span class=\"levels\">Scale: low &lt; medium &lt; high.</span></dd>"), "{html}");
+    assert!(html.contains("<dd>What it costs. <span class=\"vs-levels\">Scale: low &lt; medium &lt; high.</span></dd>"), "{html}");
     assert!(
         !book.exists("public/guide/index.html"),
         "no guide page without content/guide.md"
@@ -305,9 +309,9 @@ fn guide_presets_become_matrix_buttons() {
     book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Speed?\n  answers:\n    - label: Yes\n      why: It is fast.\n      model: alpha\n      preset: Need for speed\n      filters:\n        speed: [fast, medium]\n    - label: No\n      model: beta\n---\n");
     book.build().success();
     let html = book.read("public/matrix/index.html");
-    assert!(html.contains("<button type=\"button\" class=\"preset\" aria-pressed=\"false\" data-preset=\"need-for-speed\" data-state=\"f.speed=medium,fast\" data-why=\"It is fast.\">Need for speed</button>"), "{html}");
+    assert!(html.contains("<button type=\"button\" class=\"vs-preset\" aria-pressed=\"false\" data-preset=\"need-for-speed\" data-state=\"f.speed=medium,fast\" data-why=\"It is fast.\">Need for speed</button>"), "{html}");
     assert!(
-        html.contains("<div class=\"matrix-controls\" id=\"matrix-controls\" hidden>"),
+        html.contains("<div class=\"vs-controls\" id=\"vs-controls\" hidden>"),
         "controls stay hidden without JavaScript"
     );
 }

@@ -2,10 +2,10 @@
 // lists, with the answer path in the URL fragment ("#?path=3-1") so Back and links work.
 (() => {
   "use strict";
-  const tree = document.getElementById("guide"), box = document.getElementById("wizard");
+  const tree = document.getElementById("vs-guide"), box = document.getElementById("vs-wizard");
   if (!tree || !box) return;
   const child = (el, cls) => [...el.children].find((c) => c.classList.contains(cls));
-  const answersOf = (question) => [...child(question, "answers").children];
+  const answersOf = (question) => [...child(question, "vs-answers").children];
 
   function readPath() {
     const h = location.hash;
@@ -16,12 +16,12 @@
 
   // Follows the path as far as it is valid: the question reached, or the answer that ends it.
   function walk(path) {
-    let question = child(tree, "guide-question"), trail = [];
+    let question = child(tree, "vs-question"), trail = [];
     for (const step of path) {
       const answer = answersOf(question)[step - 1];
       if (!answer) break;
       trail.push(answer);
-      const next = child(answer, "guide-question");
+      const next = child(answer, "vs-question");
       if (!next) return { trail, answer };
       question = next;
     }
@@ -51,18 +51,18 @@
     box.append(heading);
     if (trail.length) {
       const crumbs = document.createElement("p");
-      crumbs.className = "path";
-      crumbs.textContent = "Your answers: " + trail.map((a) => child(a, "answer-label").textContent).join(" → ");
+      crumbs.className = "vs-path";
+      crumbs.textContent = "Your answers: " + trail.map((a) => child(a, "vs-answer-label").textContent).join(" → ");
       box.append(crumbs);
     }
     if (question) {
-      heading.innerHTML = child(question, "question-text").innerHTML;
+      heading.innerHTML = child(question, "vs-question-text").innerHTML;
       const choices = document.createElement("div");
-      choices.className = "choices";
-      answersOf(question).forEach((a, i) => choices.append(button(child(a, "answer-label").innerHTML, () => go(valid.concat(i + 1)))));
+      choices.className = "vs-choices";
+      answersOf(question).forEach((a, i) => choices.append(button(child(a, "vs-answer-label").innerHTML, () => go(valid.concat(i + 1)))));
       box.append(choices);
     } else {
-      const link = answer.querySelector(".result a"), why = child(answer, "why");
+      const link = answer.querySelector(".vs-result a"), why = child(answer, "vs-why");
       heading.textContent = "Recommended: " + link.textContent;
       const result = document.createElement("p");
       result.innerHTML = `<a href="${link.getAttribute("href")}">Read about ${link.textContent}</a> or ` +
@@ -71,7 +71,7 @@
       box.append(result);
     }
     const nav = document.createElement("div");
-    nav.className = "nav-buttons";
+    nav.className = "vs-wizard-nav";
     if (valid.length) {
       nav.append(button("Back", () => go(valid.slice(0, -1))), button("Start again", () => go([])));
     }

@@ -2,9 +2,9 @@
 // URL fragment ("#?f.purpose=cpu-bound&sort=startup"), so links, reload and Back restore it.
 (() => {
   "use strict";
-  const $ = (id) => document.getElementById(id);
+  const $ = (id) => document.getElementById("vs-" + id);
   const all = (sel, el) => [...(el || document).querySelectorAll(sel)];
-  const table = $("matrix"), controls = $("matrix-controls");
+  const table = $("matrix"), controls = $("controls");
   if (!table || !controls) return;
   const body = table.tBodies[0];
   const dims = all("thead th[data-key]", table).map((th) => ({ key: th.dataset.key, kind: th.dataset.kind, th, label: th.textContent }));
@@ -92,7 +92,7 @@
     for (const row of order) {
       body.appendChild(row.tr);
       row.tr.hidden = !shown.includes(row);
-      const box = row.tr.querySelector(".pick");
+      const box = row.tr.querySelector(".vs-pick");
       box.checked = state.pick.includes(row.slug);
       box.disabled = !box.checked && state.pick.length >= 3;
     }
@@ -100,7 +100,7 @@
       const key = box.dataset.facet;
       box.checked = (state.f[key] || []).includes(box.value);
       const n = rows.filter((row) => passes(row, key) && row.cells[key].levels.includes(box.value)).length;
-      box.parentNode.querySelector(".count").textContent = `(${n})`;
+      box.parentNode.querySelector(".vs-count").textContent = `(${n})`;
     }
     for (const d of columns) {
       if (d.key === state.sort) d.th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
@@ -111,21 +111,21 @@
       cell.toggleAttribute("data-hidden-column", cell.hidden);
     }
     for (const box of all("input[data-column]", controls)) box.checked = !state.hide.includes(box.dataset.column);
-    $("matrix-search").value = state.q;
-    $("matrix-transpose").setAttribute("aria-pressed", state.t);
-    const compare = $("matrix-compare");
+    $("search").value = state.q;
+    $("transpose").setAttribute("aria-pressed", state.t);
+    const compare = $("compare");
     compare.disabled = state.pick.length < 2 && !state.c;
     compare.setAttribute("aria-pressed", state.c);
     compare.textContent = "Compare selected" + (state.pick.length ? ` (${state.pick.length})` : "");
-    for (const b of all(".preset", controls)) b.setAttribute("aria-pressed", b.dataset.preset === state.preset);
-    const why = $("preset-why"), preset = controls.querySelector('.preset[aria-pressed="true"]');
+    for (const b of all(".vs-preset", controls)) b.setAttribute("aria-pressed", b.dataset.preset === state.preset);
+    const why = $("preset-why"), preset = controls.querySelector('.vs-preset[aria-pressed="true"]');
     if (why) {
       why.hidden = !preset;
       why.textContent = preset ? `${preset.textContent}: ${preset.dataset.why}` : "";
     }
     transpose(shown);
-    $("matrix-status").textContent = `${shown.length} of ${rows.length} models shown`;
-    const empty = $("matrix-empty");
+    $("status").textContent = `${shown.length} of ${rows.length} models shown`;
+    const empty = $("empty");
     empty.hidden = shown.length > 0;
     empty.textContent = shown.length ? "" : loosen();
   }
@@ -150,18 +150,18 @@
 
   // Models as columns (the 2015 layout); also how a comparison is shown.
   function transpose(shown) {
-    const box = $("matrix-transposed"), on = state.t || state.c;
+    const box = $("transposed"), on = state.t || state.c;
     box.hidden = !on;
-    $("matrix-scroll").hidden = on;
+    $("scroll").hidden = on;
     if (!on) return void (box.textContent = "");
     const cell = (html) => html.replace(/ id="[^"]*"/g, "").replace(/<input[^>]*>/g, "");
-    let html = `<table class="matrix"><caption>${state.c ? "Side by side" : "Transposed"}: ${shown.length} models</caption>`;
-    html += '<thead><tr><th scope="col" class="model-col">Dimension</th>';
+    let html = `<table class="vs-matrix"><caption>${state.c ? "Side by side" : "Transposed"}: ${shown.length} models</caption>`;
+    html += '<thead><tr><th scope="col" class="vs-model-col">Dimension</th>';
     for (const row of shown) html += `<th scope="col">${cell(row.tr.cells[0].innerHTML)}</th>`;
     html += "</tr></thead><tbody>";
     for (const d of dims) {
       if (state.hide.includes(d.key)) continue;
-      html += `<tr><th scope="row" class="model-col">${d.label}</th>`;
+      html += `<tr><th scope="row" class="vs-model-col">${d.label}</th>`;
       for (const row of shown) html += `<td>${cell(row.cells[d.key].td.innerHTML)}</td>`;
       html += "</tr>";
     }
@@ -174,7 +174,7 @@
   for (const d of columns) {
     const button = document.createElement("button");
     button.type = "button";
-    button.className = "sort";
+    button.className = "vs-sort";
     button.textContent = d.th.textContent;
     button.setAttribute("aria-label", "Sort by " + d.th.textContent);
     d.th.replaceChildren(button);
@@ -187,7 +187,7 @@
   for (const row of rows) {
     const box = document.createElement("input");
     box.type = "checkbox";
-    box.className = "pick";
+    box.className = "vs-pick";
     box.setAttribute("aria-label", `Select ${row.title} to compare`);
     box.addEventListener("change", () => {
       toggle(state.pick, row.slug);
@@ -205,15 +205,15 @@
     } else return;
     commit();
   });
-  $("matrix-search").addEventListener("input", ({ target }) => {
+  $("search").addEventListener("input", ({ target }) => {
     state.q = target.value.trim();
     state.preset = "";
     commit(true);
   });
-  $("matrix-transpose").addEventListener("click", () => { state.t = !state.t; commit(); });
-  $("matrix-compare").addEventListener("click", () => { state.c = !state.c; commit(); });
-  $("matrix-reset").addEventListener("click", () => { state = fresh(); commit(); });
-  for (const button of all(".preset", controls)) {
+  $("transpose").addEventListener("click", () => { state.t = !state.t; commit(); });
+  $("compare").addEventListener("click", () => { state.c = !state.c; commit(); });
+  $("reset").addEventListener("click", () => { state = fresh(); commit(); });
+  for (const button of all(".vs-preset", controls)) {
     button.addEventListener("click", () => {
       state = Object.assign(parse(button.dataset.state), { hide: state.hide, preset: button.dataset.preset });
       commit();
@@ -225,7 +225,7 @@
   });
   state = fromUrl() || fresh();
   // Phones: the filters start folded, so the table is in view.
-  if (matchMedia("(max-width: 48rem)").matches) controls.querySelector(".facets").open = false;
+  if (matchMedia("(max-width: 48rem)").matches) controls.querySelector(".vs-facets").open = false;
   controls.hidden = false;
   render();
 })();
