@@ -57,7 +57,20 @@ python=$(newest_python)
 echo "== versus test (the shipped book, with $python)"
 cargo run --quiet --locked -- test . --python "$python"
 
-echo "== browser tests (headless Chromium, axe-core, Nu HTML Checker)"
+# Sphinx and python-docs-theme for the embedding example, in a virtual environment of our own,
+# made with the newest Python 3 here and the versions pinned in examples/sphinx/requirements.txt.
+venv=target/sphinx-venv
+requirements=examples/sphinx/requirements.txt
+if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
+  echo "== installing Sphinx and python-docs-theme into $venv"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/requirements.txt"
+fi
+export SPHINX_BUILD="$PWD/$venv/bin/sphinx-build"
+
+echo "== browser tests (headless Chromium, axe-core, Nu HTML Checker, Sphinx)"
 # From the lockfile, without install scripts: nothing may download a browser or a runtime.
 (cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 (cd tests/browser && VERSUS_BIN="$PWD/../../target/debug/versus" npm test --silent)

@@ -64,7 +64,9 @@ fn text_output(path: &str, text: String) -> Output {
     }
 }
 
-/// The matrix as a `list-table`, notes as auto-numbered footnotes, then the dimensions.
+/// The matrix as a `list-table` in the 2015 survey's layout (a row per dimension, a column
+/// per model, which fits narrow text and paper), notes as auto-numbered footnotes, then the
+/// dimensions explained.
 fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> String {
     let view = views::matrix(site, link);
     let mut out = String::new();
@@ -74,18 +76,19 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> Strin
         view.rows.len(),
         view.dimensions.len()
     );
-    out.push_str("   :header-rows: 1\n   :stub-columns: 1\n\n   * - Model\n");
-    for dimension in &view.dimensions {
-        let _ = writeln!(out, "     - {}", escape_rst(dimension.label));
-    }
+    out.push_str("   :header-rows: 1\n   :stub-columns: 1\n\n   * - Dimension\n");
     for row in &view.rows {
         let _ = writeln!(
             out,
-            "   * - `{} <{}>`__",
+            "     - `{} <{}>`__",
             escape_link_text(row.title),
             row.url
         );
-        for cell in &row.cells {
+    }
+    for (index, dimension) in view.dimensions.iter().enumerate() {
+        let _ = writeln!(out, "   * - {}", escape_rst(dimension.label));
+        for row in &view.rows {
+            let cell = &row.cells[index];
             let mut text = inline_rst(&cell.html, root);
             if let Some(note) = &cell.note {
                 let _ = write!(text, " [#vs-note-{}]_", note.number);

@@ -13,7 +13,7 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 /// How long a burst of events may pause before it counts as finished.
-const QUIET: Duration = Duration::from_millis(30);
+const QUIET: Duration = Duration::from_millis(50);
 
 /// Keeps the watch alive; dropping it ends the [`Changes`] stream.
 pub struct Watch {

@@ -6,6 +6,7 @@ mod architecture;
 mod bad_input;
 mod build;
 mod check;
+mod embed;
 mod init;
 mod markdown;
 mod output_safety;

@@ -228,9 +228,21 @@ fn editor_save_patterns_give_one_rebuild() {
     let book = served_book();
     let server = Server::start(&book, &[]);
     let content = book.path().join("content");
+    // The generation once no rebuild has happened for half a second.
     let settle = |server: &Server| {
-        std::thread::sleep(Duration::from_millis(600));
-        server.generation()
+        let mut last = server.generation();
+        let mut stable_since = Instant::now();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while stable_since.elapsed() < Duration::from_millis(500) {
+            assert!(Instant::now() < deadline, "rebuilds never settled");
+            std::thread::sleep(Duration::from_millis(25));
+            let now = server.generation();
+            if now != last {
+                last = now;
+                stable_since = Instant::now();
+            }
+        }
+        last
     };
     let start = settle(&server);
     // Write a temporary file, then rename it over the page (vim, VS Code, JetBrains).
