@@ -197,6 +197,7 @@ fn page_of(document: &Document, config: &Config) -> Page {
     if let Some((slug, _)) = &document.meta.slug {
         dir = replace_last_segment(&dir, slug);
     }
+    let listed_by_default = !matches!(document.extra, Extra::Page) || dir.matches('/').count() <= 1;
     let toc = document
         .meta
         .toc
@@ -211,7 +212,9 @@ fn page_of(document: &Document, config: &Config) -> Page {
             .chain(&document.body.links)
             .cloned()
             .collect(),
-        in_nav: document.meta.in_nav,
+        // Listing every nested page on every page would grow the site with the square of
+        // its size; sections link to their own pages instead.
+        in_nav: document.meta.nav.unwrap_or(listed_by_default),
         title: document.meta.title.clone(),
         summary_html: document.meta.summary_html.clone(),
         order: document.meta.order,

@@ -35,8 +35,8 @@ pub struct PageMeta {
     pub order: i64,
     pub slug: Option<(String, Position)>,
     pub toc: Option<bool>,
-    /// `nav: false` keeps a plain page out of the navigation.
-    pub in_nav: bool,
+    /// `nav:` as written; without it, top-level pages are in the navigation, nested ones not.
+    pub nav: Option<bool>,
 }
 
 /// What a document has beyond a plain page.
@@ -293,7 +293,7 @@ fn page_meta(
         }
     });
     let toc = optional_bool(shown, fm, "toc", problems);
-    let in_nav = optional_bool(shown, fm, "nav", problems).unwrap_or(true);
+    let nav = optional_bool(shown, fm, "nav", problems);
     let summary_html = match fm.get("summary") {
         None => String::new(),
         Some(value) => match scalar_text(value) {
@@ -315,7 +315,7 @@ fn page_meta(
         order,
         slug,
         toc,
-        in_nav,
+        nav,
     }
 }
 
