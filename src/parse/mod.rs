@@ -8,6 +8,8 @@ pub mod front_matter;
 pub mod markdown;
 
 use std::collections::BTreeSet;
+
+use rayon::prelude::*;
 use std::path::Path;
 
 use crate::config::Config;
@@ -134,18 +136,18 @@ pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> ParsedBook {
         problems: Diagnostics::new(),
         unparsed_models: BTreeSet::new(),
     };
-    for file in files {
-        if file.kind == SourceKind::Asset {
-            book.assets.push(file);
-            continue;
-        }
-        let (kind, stem) = (
-            file.kind,
-            file.relative
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned()),
-        );
-        match parse_document(file, config) {
+    let (assets, markdown): (Vec<SourceFile>, Vec<SourceFile>) = files.into_iter().partition(|f| f.kind == SourceKind::Asset);
+    book.assets = assets;
+    // Files parse independently, so all cores share the work; collecting keeps path order.
+    let parsed: Vec<(SourceKind, Option<String>, Result<Document, Vec<Diagnostic>>)> = markdown
+        .into_par_iter()
+        .map(|file| {
+            let stem = file.relative.file_stem().map(|s| s.to_string_lossy().into_owned());
+            (file.kind, stem, parse_document(file, config))
+        })
+        .collect();
+    for (kind, stem, result) in parsed {
+        match result {
             Ok(document) => book.documents.push(document),
             Err(errors) => {
                 book.problems.extend(errors);

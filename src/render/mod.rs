@@ -10,6 +10,7 @@ pub mod views;
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -51,19 +52,27 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         urls::output_file(""),
         render_page(site, theme, &site.home, "home.html", |_| {}),
     );
-    for page in &site.pages {
-        add(
-            urls::output_file(&page.dir),
-            render_page(site, theme, page, "page.html", |_| {}),
-        );
-    }
-    for model in &site.models {
-        let rendered = render_page(site, theme, &model.page, "model.html", |context| {
-            let (view, notes) = views::model(site, model);
-            context.insert("model", &view);
-            context.insert("notes", &notes);
-        });
-        add(urls::output_file(&model.page.dir), rendered);
+    // Pages render independently (highlighting is most of the work), so all cores share
+    // them; collecting keeps their order, and the output stays deterministic.
+    let pages: Vec<(String, Result<String, Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .map(|page| (urls::output_file(&page.dir), render_page(site, theme, page, "page.html", |_| {})))
+        .collect();
+    let models: Vec<(String, Result<String, Diagnostic>)> = site
+        .models
+        .par_iter()
+        .map(|model| {
+            let rendered = render_page(site, theme, &model.page, "model.html", |context| {
+                let (view, notes) = views::model(site, model);
+                context.insert("model", &view);
+                context.insert("notes", &notes);
+            });
+            (urls::output_file(&model.page.dir), rendered)
+        })
+        .collect();
+    for (path, rendered) in pages.into_iter().chain(models) {
+        add(path, rendered);
     }
     let matrix_dir = &site.matrix.dir;
     let site_link = |from: &str| {

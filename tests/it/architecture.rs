@@ -24,6 +24,8 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("tempfile", &["src/samples/run.rs", "src/serve/mod.rs"]),
     ("clap", &["src/main.rs"]),
     ("strsim", &["src/diagnostic.rs"]),
+    // Parallelism where the work is: parsing files and rendering pages.
+    ("rayon", &["src/parse/mod.rs", "src/render/mod.rs"]),
     ("axum", &["src/serve/http.rs", "src/serve/mod.rs"]),
     ("tokio", &["src/serve/http.rs", "src/serve/mod.rs"]),
     ("futures_util", &["src/serve/http.rs"]),
