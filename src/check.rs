@@ -201,7 +201,9 @@ fn check_orphans(
                     Position::START,
                     "orphan page: it is not in the navigation and no reachable page links to it",
                 )
-                .with_help("link to it from another page, or put it in the navigation with `nav: true`"),
+                .with_help(
+                    "link to it from another page, or put it in the navigation with `nav: true`",
+                ),
             );
         }
     }

@@ -4,6 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// The build allocates per page on every core; glibc's allocator spent 13% of a
+/// 10,000-page build in malloc and free, mimalloc a fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use versus::config::Overrides;
 use versus::diagnostic::display_path;
 use versus::samples;

@@ -136,13 +136,21 @@ pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> ParsedBook {
         problems: Diagnostics::new(),
         unparsed_models: BTreeSet::new(),
     };
-    let (assets, markdown): (Vec<SourceFile>, Vec<SourceFile>) = files.into_iter().partition(|f| f.kind == SourceKind::Asset);
+    let (assets, markdown): (Vec<SourceFile>, Vec<SourceFile>) =
+        files.into_iter().partition(|f| f.kind == SourceKind::Asset);
     book.assets = assets;
     // Files parse independently, so all cores share the work; collecting keeps path order.
-    let parsed: Vec<(SourceKind, Option<String>, Result<Document, Vec<Diagnostic>>)> = markdown
+    let parsed: Vec<(
+        SourceKind,
+        Option<String>,
+        Result<Document, Vec<Diagnostic>>,
+    )> = markdown
         .into_par_iter()
         .map(|file| {
-            let stem = file.relative.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let stem = file
+                .relative
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned());
             (file.kind, stem, parse_document(file, config))
         })
         .collect();

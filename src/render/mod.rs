@@ -40,6 +40,8 @@ pub enum Contents {
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     let mut outputs = Vec::new();
     let mut problems = Diagnostics::new();
+    let nav = views::NavPages::of(site);
+    let nav = &nav;
     let mut add = |path: String, rendered: Result<String, Diagnostic>| match rendered {
         Ok(html) => outputs.push(Output {
             path,
@@ -50,20 +52,25 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
 
     add(
         urls::output_file(""),
-        render_page(site, theme, &site.home, "home.html", |_| {}),
+        render_page(site, theme, nav, &site.home, "home.html", |_| {}),
     );
     // Pages render independently (highlighting is most of the work), so all cores share
     // them; collecting keeps their order, and the output stays deterministic.
     let pages: Vec<(String, Result<String, Diagnostic>)> = site
         .pages
         .par_iter()
-        .map(|page| (urls::output_file(&page.dir), render_page(site, theme, page, "page.html", |_| {})))
+        .map(|page| {
+            (
+                urls::output_file(&page.dir),
+                render_page(site, theme, nav, page, "page.html", |_| {}),
+            )
+        })
         .collect();
     let models: Vec<(String, Result<String, Diagnostic>)> = site
         .models
         .par_iter()
         .map(|model| {
-            let rendered = render_page(site, theme, &model.page, "model.html", |context| {
+            let rendered = render_page(site, theme, nav, &model.page, "model.html", |context| {
                 let (view, notes) = views::model(site, model);
                 context.insert("model", &view);
                 context.insert("notes", &notes);
@@ -81,7 +88,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     };
     add(
         urls::output_file(matrix_dir),
-        render_page(site, theme, &site.matrix, "matrix.html", |context| {
+        render_page(site, theme, nav, &site.matrix, "matrix.html", |context| {
             matrix_context(context, site, &site_link(matrix_dir), false);
         }),
     );
@@ -89,7 +96,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         let matrix_url = urls::link(&guide.page.dir, matrix_dir);
         add(
             urls::output_file(&guide.page.dir),
-            render_page(site, theme, &guide.page, "guide.html", |context| {
+            render_page(site, theme, nav, &guide.page, "guide.html", |context| {
                 guide_context(
                     context,
                     site,
@@ -101,7 +108,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
             }),
         );
     }
-    add("404.html".to_string(), render_not_found(site, theme));
+    add("404.html".to_string(), render_not_found(site, theme, nav));
     if let Some(base) = &site.base_url {
         add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
     }
@@ -160,11 +167,12 @@ fn guide_context(
 fn render_page(
     site: &Site,
     theme: &Theme,
+    nav: &views::NavPages,
     page: &Page,
     template: &str,
     extra: impl FnOnce(&mut Context),
 ) -> Result<String, Diagnostic> {
-    let mut context = base_context(site, &page.dir);
+    let mut context = base_context(site, nav, &page.dir);
     context.insert("page", &views::page(site, page, body_html(page)));
     extra(&mut context);
     theme
@@ -172,22 +180,26 @@ fn render_page(
         .map(|html| urls::resolve_root(html, &page.dir))
 }
 
-fn base_context(site: &Site, dir: &str) -> Context {
+fn base_context(site: &Site, nav: &views::NavPages, dir: &str) -> Context {
     let mut context = Context::new();
     context.insert("site", &views::site(site));
-    context.insert("nav", &views::nav(site, dir));
+    context.insert("nav", &views::nav(site, nav, dir));
     context.insert("root", &urls::root_from(dir));
     context
 }
 
 /// The 404 page is served at any depth, so its links start from the site's published path.
-fn render_not_found(site: &Site, theme: &Theme) -> Result<String, Diagnostic> {
+fn render_not_found(
+    site: &Site,
+    theme: &Theme,
+    nav: &views::NavPages,
+) -> Result<String, Diagnostic> {
     let root = site
         .base_url
         .as_deref()
         .map_or("/".to_string(), urls::base_path);
-    let mut context = base_context(site, "");
-    context.insert("nav", &views::nav(site, "").rooted_at(&root));
+    let mut context = base_context(site, nav, "");
+    context.insert("nav", &views::nav(site, nav, "").rooted_at(&root));
     context.insert("root", &root);
     let missing = Page::generated("", "Page not found");
     let mut view = views::page(site, &missing, String::new());

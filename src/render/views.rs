@@ -161,20 +161,29 @@ impl NavView {
     }
 }
 
-pub fn nav(site: &Site, from: &str) -> NavView {
+/// The pages the navigation lists, in order: computed once per build, not once per page.
+pub struct NavPages<'a>(Vec<&'a Page>);
+
+impl<'a> NavPages<'a> {
+    pub fn of(site: &'a Site) -> Self {
+        let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.in_nav).collect();
+        pages.sort_by(|a, b| (a.order, &a.dir).cmp(&(b.order, &b.dir)));
+        NavPages(pages)
+    }
+}
+
+pub fn nav(site: &Site, pages: &NavPages, from: &str) -> NavView {
     let item = |page: &Page| NavItem {
         title: page.title.clone(),
         url: urls::link(from, &page.dir),
         current: page.dir == from,
     };
-    let mut pages: Vec<&Page> = site.pages.iter().filter(|p| p.in_nav).collect();
-    pages.sort_by(|a, b| (a.order, &a.dir).cmp(&(b.order, &b.dir)));
     NavView {
         home: item(&site.home),
         models: site.models.iter().map(|m| item(&m.page)).collect(),
         matrix: item(&site.matrix),
         guide: site.guide.as_ref().map(|g| item(&g.page)),
-        pages: pages.into_iter().map(item).collect(),
+        pages: pages.0.iter().map(|p| item(p)).collect(),
     }
 }
 

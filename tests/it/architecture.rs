@@ -23,6 +23,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("libc", &["src/write.rs", "src/samples/run.rs"]),
     ("tempfile", &["src/samples/run.rs", "src/serve/mod.rs"]),
     ("clap", &["src/main.rs"]),
+    ("mimalloc", &["src/main.rs"]),
     ("strsim", &["src/diagnostic.rs"]),
     // Parallelism where the work is: parsing files and rendering pages.
     ("rayon", &["src/parse/mod.rs", "src/render/mod.rs"]),

@@ -93,14 +93,20 @@ fn orphan_pages_are_warnings() {
 fn nested_pages_stay_out_of_the_navigation_unless_asked() {
     let book = Book::minimal();
     book.write("content/docs/deep.md", "---\ntitle: Deep\n---\n");
-    book.write("content/docs/listed.md", "---\ntitle: Listed\nnav: true\n---\n");
+    book.write(
+        "content/docs/listed.md",
+        "---\ntitle: Listed\nnav: true\n---\n",
+    );
     book.run(&["check"])
         .success()
         .stderr_line("content/docs/deep.md:1:1: warning: orphan page: it is not in the navigation and no reachable page links to it")
         .stderr_line("  help: link to it from another page, or put it in the navigation with `nav: true`");
     book.build().success();
     let home = book.read("public/index.html");
-    assert!(home.contains(">Listed</a>") && !home.contains(">Deep</a>"), "{home}");
+    assert!(
+        home.contains(">Listed</a>") && !home.contains(">Deep</a>"),
+        "{home}"
+    );
 }
 
 #[test]
