@@ -88,10 +88,19 @@ pub fn load(root: &std::path::Path, overrides: &Overrides) -> Result<(Config, Si
 
 /// Builds the book at `root` into its output folder.
 pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildReport, Failure> {
+    build_with(root, overrides, None)
+}
+
+/// [`build`], reusing highlighted code from earlier builds (`versus serve`).
+pub fn build_with(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    cache: Option<&render::highlight::Cache>,
+) -> Result<BuildReport, Failure> {
     let (config, site) = load(root, overrides)?;
     write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
     let theme = render::Theme::load(&config)?;
-    let outputs = render::render(&site, &theme)?;
+    let outputs = render::render_with(&site, &theme, cache)?;
     let pages = count_pages(&outputs);
     let written = write::commit(root, &config.output_dir, &outputs)
         .map_err(|d| Failure::Environment(vec![d]))?;

@@ -128,6 +128,13 @@ pub struct ParsedBook {
     pub unparsed_models: BTreeSet<String>,
 }
 
+/// A file's kind and stem (to name a model that failed), and what parsing it gave.
+type ParseOutcome = (
+    SourceKind,
+    Option<String>,
+    Result<Document, Vec<Diagnostic>>,
+);
+
 /// Parses every Markdown file; other files are passed through as assets.
 pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> ParsedBook {
     let mut book = ParsedBook {
@@ -140,11 +147,7 @@ pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> ParsedBook {
         files.into_iter().partition(|f| f.kind == SourceKind::Asset);
     book.assets = assets;
     // Files parse independently, so all cores share the work; collecting keeps path order.
-    let parsed: Vec<(
-        SourceKind,
-        Option<String>,
-        Result<Document, Vec<Diagnostic>>,
-    )> = markdown
+    let parsed: Vec<ParseOutcome> = markdown
         .into_par_iter()
         .map(|file| {
             let stem = file

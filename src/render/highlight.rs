@@ -106,6 +106,59 @@ thread_local! {
     static CLASS_CACHE: RefCell<HashMap<Scope, Option<&'static str>>> = RefCell::new(HashMap::new());
 }
 
+/// Remembers highlighted blocks across the rebuilds of `versus serve`, where almost every
+/// block is the same as last time. Highlighting is a pure function of (language, code), so
+/// the output is identical to a build without the cache. Only blocks used by the last build
+/// are kept, so an edited block's old versions do not pile up.
+#[derive(Default)]
+pub struct Cache {
+    blocks: std::sync::Mutex<CacheMaps>,
+}
+
+#[derive(Default)]
+struct CacheMaps {
+    previous: HashMap<(Option<String>, String), std::sync::Arc<str>>,
+    current: HashMap<(Option<String>, String), std::sync::Arc<str>>,
+}
+
+impl Cache {
+    /// The highlighted HTML of a block, from the cache or freshly made.
+    pub fn highlight(&self, code: &str, lang: Option<&str>) -> std::sync::Arc<str> {
+        let key = (lang.map(str::to_string), code.to_string());
+        {
+            let mut maps = self
+                .blocks
+                .lock()
+                .expect("no panic while holding the cache");
+            let found = maps
+                .current
+                .get(&key)
+                .cloned()
+                .or_else(|| maps.previous.remove(&key));
+            if let Some(html) = found {
+                maps.current.insert(key, std::sync::Arc::clone(&html));
+                return html;
+            }
+        }
+        let html: std::sync::Arc<str> = highlight(code, lang).into();
+        self.blocks
+            .lock()
+            .expect("no panic while holding the cache")
+            .current
+            .insert(key, std::sync::Arc::clone(&html));
+        html
+    }
+
+    /// Ends a build: what it did not use is forgotten at the end of the next one.
+    pub fn finish_build(&self) {
+        let mut maps = self
+            .blocks
+            .lock()
+            .expect("no panic while holding the cache");
+        maps.previous = std::mem::take(&mut maps.current);
+    }
+}
+
 /// Highlights `code` written in `lang` into the HTML that goes inside `<pre>`.
 /// An unknown language, or a grammar failure, gives escaped plain text.
 pub fn highlight(code: &str, lang: Option<&str>) -> String {
@@ -260,6 +313,24 @@ mod tests {
         }
         let html = highlight("[build]\ntheme = \"x\"\n", Some("toml"));
         assert!(html.contains("<span class=\"nt\">theme</span>"), "{html}");
+    }
+
+    #[test]
+    fn the_cache_gives_the_same_html_and_forgets_what_a_build_did_not_use() {
+        let cache = Cache::default();
+        let first = cache.highlight("x = 1\n", Some("python"));
+        assert_eq!(&*first, highlight("x = 1\n", Some("python")));
+        cache.finish_build();
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
+            "reused"
+        );
+        cache.finish_build();
+        cache.finish_build();
+        assert!(
+            !std::sync::Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
+            "forgotten after a build without it"
+        );
     }
 
     #[test]

@@ -36,12 +36,43 @@ pub enum Contents {
     CopyOf(PathBuf),
 }
 
+/// What every page of one build is rendered from.
+struct Build<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    nav: views::NavPages<'a>,
+    /// Highlighted blocks kept from earlier builds (`versus serve`), if any.
+    cache: Option<&'a highlight::Cache>,
+}
+
 /// Renders every page, the sitemap and the theme's static files.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
+    render_with(site, theme, None)
+}
+
+/// [`render`], reusing the highlighted blocks in `cache` and leaving this build's in it.
+pub fn render_with(
+    site: &Site,
+    theme: &Theme,
+    cache: Option<&highlight::Cache>,
+) -> Result<Vec<Output>, Diagnostics> {
+    let build = Build {
+        site,
+        theme,
+        nav: views::NavPages::of(site),
+        cache,
+    };
+    let rendered = render_all(&build);
+    if let Some(cache) = cache {
+        cache.finish_build();
+    }
+    rendered
+}
+
+fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
+    let Build { site, theme, .. } = *build;
     let mut outputs = Vec::new();
     let mut problems = Diagnostics::new();
-    let nav = views::NavPages::of(site);
-    let nav = &nav;
     let mut add = |path: String, rendered: Result<String, Diagnostic>| match rendered {
         Ok(html) => outputs.push(Output {
             path,
@@ -52,7 +83,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
 
     add(
         urls::output_file(""),
-        render_page(site, theme, nav, &site.home, "home.html", |_| {}),
+        render_page(build, &site.home, "home.html", |_| {}),
     );
     // Pages render independently (highlighting is most of the work), so all cores share
     // them; collecting keeps their order, and the output stays deterministic.
@@ -62,7 +93,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         .map(|page| {
             (
                 urls::output_file(&page.dir),
-                render_page(site, theme, nav, page, "page.html", |_| {}),
+                render_page(build, page, "page.html", |_| {}),
             )
         })
         .collect();
@@ -70,7 +101,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         .models
         .par_iter()
         .map(|model| {
-            let rendered = render_page(site, theme, nav, &model.page, "model.html", |context| {
+            let rendered = render_page(build, &model.page, "model.html", |context| {
                 let (view, notes) = views::model(site, model);
                 context.insert("model", &view);
                 context.insert("notes", &notes);
@@ -88,7 +119,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     };
     add(
         urls::output_file(matrix_dir),
-        render_page(site, theme, nav, &site.matrix, "matrix.html", |context| {
+        render_page(build, &site.matrix, "matrix.html", |context| {
             matrix_context(context, site, &site_link(matrix_dir), false);
         }),
     );
@@ -96,7 +127,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
         let matrix_url = urls::link(&guide.page.dir, matrix_dir);
         add(
             urls::output_file(&guide.page.dir),
-            render_page(site, theme, nav, &guide.page, "guide.html", |context| {
+            render_page(build, &guide.page, "guide.html", |context| {
                 guide_context(
                     context,
                     site,
@@ -108,7 +139,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
             }),
         );
     }
-    add("404.html".to_string(), render_not_found(site, theme, nav));
+    add(
+        "404.html".to_string(),
+        render_not_found(site, theme, &build.nav),
+    );
     if let Some(base) = &site.base_url {
         add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
     }
@@ -165,17 +199,19 @@ fn guide_context(
 }
 
 fn render_page(
-    site: &Site,
-    theme: &Theme,
-    nav: &views::NavPages,
+    build: &Build,
     page: &Page,
     template: &str,
     extra: impl FnOnce(&mut Context),
 ) -> Result<String, Diagnostic> {
-    let mut context = base_context(site, nav, &page.dir);
-    context.insert("page", &views::page(site, page, body_html(page)));
+    let mut context = base_context(build.site, &build.nav, &page.dir);
+    context.insert(
+        "page",
+        &views::page(build.site, page, body_html(page, build.cache)),
+    );
     extra(&mut context);
-    theme
+    build
+        .theme
         .render(template, &context)
         .map(|html| urls::resolve_root(html, &page.dir))
 }
@@ -233,7 +269,7 @@ fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diag
     theme.render("sitemap.xml", &context)
 }
 
-fn body_html(page: &Page) -> String {
+fn body_html(page: &Page, cache: Option<&highlight::Cache>) -> String {
     let mut html = String::new();
     let mut segments = page.body.segments.iter().peekable();
     while let Some(segment) = segments.next() {
@@ -245,9 +281,9 @@ fn body_html(page: &Page) -> String {
                     group.push(next);
                     segments.next();
                 }
-                html.push_str(&tab_group_html(&group));
+                html.push_str(&tab_group_html(&group, cache));
             }
-            Segment::Code(block) => html.push_str(&code_html(block)),
+            Segment::Code(block) => html.push_str(&code_html(block, cache)),
         }
     }
     html
@@ -256,7 +292,7 @@ fn body_html(page: &Page) -> String {
 /// Adjacent code blocks written for each option of a comparison (`tab="threads"`) become one
 /// group: each `tab` block opens a panel, and blocks without `tab` (an output block) join
 /// the panel before them. Without JavaScript the panels read one after another.
-fn tab_group_html(blocks: &[&CodeBlock]) -> String {
+fn tab_group_html(blocks: &[&CodeBlock], cache: Option<&highlight::Cache>) -> String {
     let mut html = String::from("<div class=\"tabs\">\n");
     let mut open = false;
     for block in blocks {
@@ -270,14 +306,14 @@ fn tab_group_html(blocks: &[&CodeBlock]) -> String {
             ));
             open = true;
         }
-        html.push_str(&code_html(block));
+        html.push_str(&code_html(block, cache));
     }
     html.push_str("</div>\n</div>\n");
     html
 }
 
 /// A code block in the markup Pygments produces, inside a wrapper the theme's script uses.
-pub fn code_html(block: &CodeBlock) -> String {
+pub fn code_html(block: &CodeBlock, cache: Option<&highlight::Cache>) -> String {
     let lang = block.lang.as_deref();
     let lang_class = lang.map_or_else(|| "text".to_string(), slugify);
     // Expected-output blocks of `versus test` say what they are.
@@ -289,6 +325,9 @@ pub fn code_html(block: &CodeBlock) -> String {
         .unwrap_or_default();
     format!(
         "<div class=\"code-block\" data-lang=\"{lang_class}\">{title}<div class=\"highlight-{lang_class} notranslate\"><div class=\"highlight\"><pre><code>{}</code></pre></div></div></div>\n",
-        highlight::highlight(&block.code, lang)
+        match cache {
+            Some(cache) => cache.highlight(&block.code, lang),
+            None => highlight::highlight(&block.code, lang).into(),
+        }
     )
 }

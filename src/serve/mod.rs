@@ -41,6 +41,8 @@ pub struct Shared {
     /// The last build's diagnostics when it failed; `None` after a good build.
     failure: RwLock<Option<Vec<String>>>,
     rebuilt: broadcast::Sender<u64>,
+    /// Code highlighted by earlier rebuilds: most blocks do not change between saves.
+    highlighted: crate::render::highlight::Cache,
 }
 
 impl Shared {
@@ -120,13 +122,14 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         generation: AtomicU64::new(0),
         failure: RwLock::new(None),
         rebuilt,
+        highlighted: Default::default(),
     });
 
     let overrides = Overrides {
         output_dir: Some(site.clone()),
         base_url: None,
     };
-    shared.finish_build(rebuild(&root, &overrides, "the first build"));
+    shared.finish_build(rebuild(&root, &overrides, &shared, "the first build"));
     let (watching, changes) =
         watch::watch(&root, &[config.content_dir.clone(), root.join("themes")])
             .map_err(|e| environment(format!("cannot watch the book: {e}")))?;
@@ -212,14 +215,19 @@ fn rebuild_on_change(
         } else {
             String::new()
         };
-        shared.finish_build(rebuild(root, overrides, &format!("{first}{more}")));
+        shared.finish_build(rebuild(root, overrides, shared, &format!("{first}{more}")));
     }
 }
 
 /// One full build; on failure the previous site stays in place.
-fn rebuild(root: &Path, overrides: &Overrides, reason: &str) -> Result<(), Vec<String>> {
+fn rebuild(
+    root: &Path,
+    overrides: &Overrides,
+    shared: &Shared,
+    reason: &str,
+) -> Result<(), Vec<String>> {
     let started = Instant::now();
-    match crate::build(root, overrides) {
+    match crate::build_with(root, overrides, Some(&shared.highlighted)) {
         Ok(report) => {
             eprintln!(
                 "built {} pages in {} ms ({reason})",

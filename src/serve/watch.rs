@@ -13,7 +13,7 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 /// How long a burst of events may pause before it counts as finished.
-const QUIET: Duration = Duration::from_millis(50);
+const QUIET: Duration = Duration::from_millis(30);
 
 /// Keeps the watch alive; dropping it ends the [`Changes`] stream.
 pub struct Watch {
@@ -57,8 +57,9 @@ impl Changes {
         loop {
             let batch = self.events.recv().ok()?;
             let mut changed = self.relevant(batch);
-            // Fold in whatever else is already waiting: one rebuild for all of it.
-            while let Ok(more) = self.events.try_recv() {
+            // A burst can outlast one quiet period on a busy machine: fold in every batch
+            // that follows within another, so the burst gives one rebuild.
+            while let Ok(more) = self.events.recv_timeout(QUIET) {
                 changed.extend(self.relevant(more));
             }
             changed.sort();

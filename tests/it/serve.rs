@@ -362,8 +362,15 @@ fn book_file_len(server: &Server, path: &str) -> u64 {
 #[test]
 fn the_preview_is_the_built_site_plus_the_reload_script() {
     let book = served_book();
-    book.run(&["build", "--dest", "built"]).success();
     let server = Server::start(&book, &[]);
+    // Edit the book, so the preview compared below is a rebuild that reused cached code.
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\nEdited.\n\n```python\nprint(1)\n```\n",
+    );
+    let mut events = Events::open(&server);
+    while events.next() != "2" {}
+    book.run(&["build", "--dest", "built"]).success();
     let script_start = "<script>(function(){var s=new EventSource(";
     let mut compared = 0;
     for (path, bytes) in snapshot(&book.path().join("built")) {
