@@ -42,11 +42,6 @@ pub fn link(from_dir: &str, to_dir: &str) -> String {
     format!("{}{}", root_from(from_dir), output_file(to_dir))
 }
 
-/// A relative link from the page at `from_dir` to a site file such as `assets/versus.css`.
-pub fn asset(from_dir: &str, file: &str) -> String {
-    format!("{}{}", root_from(from_dir), file)
-}
-
 /// The path part of an absolute URL, ending in `/`: `https://h/docs` gives `/docs/`.
 pub fn base_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -214,7 +209,6 @@ mod tests {
     fn links_are_relative_and_name_index_html() {
         assert_eq!(link("models/threads/", ""), "../../index.html");
         assert_eq!(link("", "matrix/"), "matrix/index.html");
-        assert_eq!(asset("guide/", "assets/a.css"), "../assets/a.css");
     }
 
     #[test]

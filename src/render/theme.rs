@@ -43,11 +43,6 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
 }
 
-/// Every file of the embedded default theme, for `versus init` and tests.
-pub fn default_files() -> &'static [(&'static str, &'static [u8])] {
-    embedded::DEFAULT_THEME
-}
-
 impl Theme {
     pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
         let mut files: BTreeMap<String, ThemeFile> = embedded::DEFAULT_THEME
