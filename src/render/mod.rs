@@ -234,7 +234,8 @@ fn render_not_found(
         .base_url
         .as_deref()
         .map_or("/".to_string(), urls::base_path);
-    let mut context = base_context(site, nav, "");
+    let mut context = Context::new();
+    context.insert("site", &views::site(site));
     context.insert("nav", &views::nav(site, nav, "").rooted_at(&root));
     context.insert("root", &root);
     let missing = Page::generated("", "Page not found");
@@ -253,10 +254,7 @@ struct SitemapEntry {
 }
 
 fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diagnostic> {
-    let mut dirs: Vec<&str> = vec![site.home.dir.as_str(), site.matrix.dir.as_str()];
-    dirs.extend(site.models.iter().map(|m| m.page.dir.as_str()));
-    dirs.extend(site.guide.iter().map(|g| g.page.dir.as_str()));
-    dirs.extend(site.pages.iter().map(|p| p.dir.as_str()));
+    let mut dirs: Vec<&str> = site.pages().map(|page| page.dir.as_str()).collect();
     dirs.sort_unstable();
     let entries: Vec<SitemapEntry> = dirs
         .into_iter()
