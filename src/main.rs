@@ -107,7 +107,7 @@ fn main() -> ExitCode {
                 root: dir,
                 bind,
                 port,
-                dest,
+                dest: dest.map(from_working_dir),
                 open,
             };
             match versus::serve::serve(options) {
@@ -256,9 +256,16 @@ fn report_failure(failure: &versus::Failure, summary: &str) -> ExitCode {
     ExitCode::from(failure.exit_code() as u8)
 }
 
+/// A relative `--dest` is relative to where the command runs, as users expect of a flag
+/// (a book's own `output` in book.toml is relative to the book).
+fn from_working_dir(path: PathBuf) -> PathBuf {
+    std::env::current_dir()
+        .map(|cwd| cwd.join(&path))
+        .unwrap_or(path)
+}
+
 fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
-    // A relative --dest is relative to where the command runs, as users expect of a flag.
-    let output_dir = dest.map(|d| std::env::current_dir().map(|cwd| cwd.join(&d)).unwrap_or(d));
+    let output_dir = dest.map(from_working_dir);
     let overrides = Overrides {
         output_dir,
         base_url,

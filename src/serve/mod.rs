@@ -104,9 +104,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         ),
     };
     let site = match (&options.dest, &temp) {
-        (Some(dest), _) => std::env::current_dir()
-            .map(|cwd| cwd.join(dest))
-            .unwrap_or_else(|_| dest.clone()),
+        (Some(dest), _) => dest.clone(),
         (None, Some(temp)) => temp.path().join("site"),
         (None, None) => unreachable!("a temporary folder exists when no --dest is given"),
     };
