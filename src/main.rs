@@ -170,8 +170,8 @@ fn test(
         Err(failure) => return report_failure(&failure, "test failed"),
     };
     let python = python.unwrap_or(options.python);
-    let version = match samples::python_version(&python) {
-        Ok(version) => version,
+    let interpreter = match samples::probe_interpreter(&python) {
+        Ok(interpreter) => interpreter,
         Err(message) => {
             eprintln!("error: {message}");
             eprintln!(
@@ -182,7 +182,7 @@ fn test(
     };
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     println!(
-        "running {} samples with {jobs} jobs ({python}, Python {version})",
+        "running {} samples with {jobs} jobs ({python}, {interpreter})",
         samples.len()
     );
     let results = samples::run_all(
@@ -190,7 +190,7 @@ fn test(
         &samples::RunOptions {
             python,
             jobs,
-            version,
+            interpreter,
         },
     );
     let (text, tally) = samples::report(&results);

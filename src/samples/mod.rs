@@ -6,6 +6,7 @@
 //! must match it. A `pycon` block is a console session, checked like a doctest.
 //!
 //! Fence attributes: `python=3.14` (the version a sample needs; older interpreters skip it),
+//! `requires=free-threading` (an interpreter feature the sample needs; others skip it),
 //! `no-run="why"` (illustration only, reported as skipped with the reason), `timeout=60`
 //! (seconds).
 
@@ -21,7 +22,8 @@ use crate::model::Site;
 use crate::parse::markdown::{CodeBlock, Segment};
 pub use report::{Tally, report};
 pub use run::{
-    FailureDetail, Outcome, PythonVersion, RunOptions, SampleResult, python_version, run_all,
+    FailureDetail, Interpreter, Outcome, PythonVersion, RunOptions, SampleResult,
+    probe_interpreter, run_all,
 };
 
 /// One runnable sample.
@@ -34,8 +36,40 @@ pub struct Sample {
     pub code: String,
     pub expected_stdout: Option<String>,
     pub needs: Option<PythonVersion>,
+    pub requires: Vec<Feature>,
     pub no_run: Option<String>,
     pub timeout: Duration,
+}
+
+/// An interpreter feature a sample can ask for with `requires=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// A free-threaded build (PEP 703) running without the GIL.
+    FreeThreading,
+}
+
+impl Feature {
+    const ALL: &[(&str, Feature)] = &[("free-threading", Feature::FreeThreading)];
+
+    fn parse(name: &str) -> Option<Feature> {
+        Self::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, feature)| *feature)
+    }
+
+    pub fn available_in(self, interpreter: &Interpreter) -> bool {
+        match self {
+            Feature::FreeThreading => interpreter.free_threading,
+        }
+    }
+
+    /// How a skip names what was missing.
+    pub fn description(self) -> &'static str {
+        match self {
+            Feature::FreeThreading => "a free-threaded build running without the GIL",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +162,21 @@ fn sample(
             )
         })?),
     };
+    let requires = match block.attr("requires") {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|name| {
+                Feature::parse(name.trim()).ok_or_else(|| {
+                    let known: Vec<_> = Feature::ALL.iter().map(|(name, _)| *name).collect();
+                    problem(
+                        format!("`requires={list}` names an unknown interpreter feature"),
+                        &format!("known features: {}", known.join(", ")),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let no_run = match block.attr("no-run") {
         None => None,
         Some("") => {
@@ -155,6 +204,7 @@ fn sample(
         code: block.code.clone(),
         expected_stdout,
         needs,
+        requires,
         no_run,
         timeout: Duration::from_secs(seconds),
     })

@@ -39,7 +39,25 @@ impl fmt::Display for PythonVersion {
 pub struct RunOptions {
     pub python: String,
     pub jobs: usize,
+    pub interpreter: Interpreter,
+}
+
+/// What `versus test` knows of the interpreter it runs samples with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interpreter {
     pub version: PythonVersion,
+    /// A free-threaded build running without the GIL (`sys._is_gil_enabled()` is false).
+    pub free_threading: bool,
+}
+
+impl fmt::Display for Interpreter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Python {}", self.version)?;
+        if self.free_threading {
+            f.write_str(", free-threaded")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug)]
@@ -66,10 +84,13 @@ pub struct SampleResult {
     pub elapsed: Duration,
 }
 
-/// Asks the interpreter for its version; the error says how to fix the setting.
-pub fn python_version(python: &str) -> Result<PythonVersion, String> {
+/// Asks the interpreter what it is; the error says how to fix the setting.
+pub fn probe_interpreter(python: &str) -> Result<Interpreter, String> {
+    // `_is_gil_enabled` exists from 3.13 on; older interpreters always hold a GIL.
+    let script = "import sys; print('%d.%d' % sys.version_info[:2]); \
+                  print(int(not getattr(sys, '_is_gil_enabled', lambda: True)()))";
     let output = Command::new(python)
-        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .args(["-c", script])
         .output()
         .map_err(|err| format!("cannot run the Python interpreter `{python}`: {err}"))?;
     if !output.status.success() {
@@ -78,9 +99,22 @@ pub fn python_version(python: &str) -> Result<PythonVersion, String> {
             output.status
         ));
     }
-    String::from_utf8_lossy(&output.stdout)
-        .parse()
-        .map_err(|_| format!("`{python}` printed an unexpected version"))
+    parse_probe(&String::from_utf8_lossy(&output.stdout))
+        .ok_or_else(|| format!("`{python}` printed an unexpected version"))
+}
+
+fn parse_probe(text: &str) -> Option<Interpreter> {
+    let mut lines = text.lines();
+    let version = lines.next()?.parse().ok()?;
+    let free_threading = match lines.next()?.trim() {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
+    Some(Interpreter {
+        version,
+        free_threading,
+    })
 }
 
 /// Runs every sample on `options.jobs` threads; results come back in the samples' order.
@@ -113,10 +147,23 @@ fn run_one(sample: &Sample, options: &RunOptions) -> SampleResult {
     let started = Instant::now();
     let outcome = if let Some(reason) = &sample.no_run {
         Outcome::Skipped(format!("not run: {reason}"))
-    } else if let Some(needs) = sample.needs.filter(|needs| *needs > options.version) {
+    } else if let Some(needs) = sample
+        .needs
+        .filter(|needs| *needs > options.interpreter.version)
+    {
         Outcome::Skipped(format!(
-            "needs Python {needs}; the interpreter is {}",
-            options.version
+            "needs Python {needs}; the interpreter is Python {}",
+            options.interpreter.version
+        ))
+    } else if let Some(missing) = sample
+        .requires
+        .iter()
+        .find(|feature| !feature.available_in(&options.interpreter))
+    {
+        Outcome::Skipped(format!(
+            "needs {}; the interpreter is {}",
+            missing.description(),
+            options.interpreter
         ))
     } else {
         execute(sample, &options.python)
@@ -247,6 +294,15 @@ mod tests {
         let v = |s: &str| s.parse::<PythonVersion>().unwrap();
         assert!(v("3.14") > v("3.9"));
         assert!("3".parse::<PythonVersion>().is_err());
+    }
+
+    #[test]
+    fn the_probe_reads_version_and_free_threading() {
+        let probed = parse_probe("3.14\n1\n").unwrap();
+        assert_eq!(probed.version, "3.14".parse().unwrap());
+        assert!(probed.free_threading);
+        assert!(!parse_probe("3.13\n0\n").unwrap().free_threading);
+        assert!(parse_probe("3.13\n").is_none());
     }
 
     #[test]

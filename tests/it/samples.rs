@@ -85,7 +85,7 @@ fn samples_needing_a_newer_python_or_marked_no_run_are_skipped_with_a_reason() {
     let out = run.stdout();
     assert!(
         out.contains(
-            "test content/samples.md:4 ... skipped: needs Python 99.0; the interpreter is 3."
+            "test content/samples.md:4 ... skipped: needs Python 99.0; the interpreter is Python 3."
         ),
         "{out}"
     );
@@ -94,6 +94,54 @@ fn samples_needing_a_newer_python_or_marked_no_run_are_skipped_with_a_reason() {
         "{out}"
     );
     assert_eq!(last_line(&run), "0 passed, 0 failed, 2 skipped");
+}
+
+#[test]
+fn a_sample_needing_free_threading_is_skipped_on_a_build_with_the_gil() {
+    let book = book_with("```python requires=free-threading\nprint('no GIL')\n```\n");
+    let run = book.run(&["test"]);
+    run.success();
+    assert!(
+        run.stdout().contains(
+            "test content/samples.md:4 ... skipped: needs a free-threaded build running without the GIL; the interpreter is Python 3."
+        ),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(last_line(&run), "0 passed, 0 failed, 1 skipped");
+}
+
+#[test]
+fn a_sample_needing_free_threading_runs_where_the_gil_is_off() {
+    // An interpreter that reports itself free-threaded; samples really run with python3.
+    let book = book_with(
+        "```python requires=free-threading\nprint('no GIL')\n```\n```output\nno GIL\n```\n",
+    );
+    book.write(
+        "fake-python",
+        "#!/bin/sh\ncase \"$2\" in *_is_gil_enabled*) printf '3.14\\n1\\n'; exit 0;; esac\nexec python3 \"$@\"\n",
+    );
+    let fake = book.path().join("fake-python");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let run = book.run(&["test", "--python", fake.to_str().unwrap()]);
+    run.success();
+    assert!(
+        run.stdout().contains(", Python 3.14, free-threaded)"),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(last_line(&run), "1 passed, 0 failed, 0 skipped");
+}
+
+#[test]
+fn an_unknown_interpreter_feature_is_an_error() {
+    let book = book_with("```python requires=free-threads\nprint(1)\n```\n");
+    book.run(&["test"])
+        .failure(1)
+        .stderr_line(
+            "content/samples.md:4:1: error: `requires=free-threads` names an unknown interpreter feature",
+        )
+        .stderr_line("  help: known features: free-threading");
 }
 
 #[test]
