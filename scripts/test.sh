@@ -16,6 +16,9 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# scripts/python314.sh unpacks CPython 3.14 from Debian unstable and patches it with these.
+command -v patchelf >/dev/null 2>&1 || missing+=(patchelf)
+command -v dpkg-deb >/dev/null 2>&1 || missing+=(dpkg)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian packages)"
   sudo_cmd=""
@@ -56,6 +59,18 @@ cargo run --quiet --locked -- check . --deny-warnings
 python=$(newest_python)
 echo "== versus test (the shipped book, with $python)"
 cargo run --quiet --locked -- test . --python "$python"
+
+# The survey documents Python 3.14, so its samples must also pass on a real 3.14, and none may
+# be skipped there for its version (only `no-run` and free-threading samples may skip).
+echo "== CPython 3.14 (scripts/python314.sh)"
+python314=$(scripts/python314.sh)
+echo "== versus test (the shipped book, with $python314)"
+report=target/versus-test-3.14.txt
+cargo run --quiet --locked -- test . --python "$python314" | tee "$report"
+if grep -n "skipped: needs Python" "$report"; then
+  echo "error: samples above were skipped on Python 3.14 for their version" >&2
+  exit 1
+fi
 
 # Sphinx and python-docs-theme for the embedding example, in a virtual environment of our own,
 # made with the newest Python 3 here and the versions pinned in examples/sphinx/requirements.txt.
