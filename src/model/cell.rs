@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::config::{DimensionKind, DimensionSpec};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Position};
 use crate::parse::{RawCell, RawValue};
 
 /// The written form of "this dimension does not apply to this model".
@@ -34,15 +34,11 @@ pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<
         value,
         note_html,
     } = raw;
-    let at = Place {
-        shown,
-        key: &key,
-        position,
-    };
+    let at = Place { shown, key: &key };
     let value = match (&dimension.kind, value) {
         (_, RawValue::One { text, .. }) if text == NOT_APPLICABLE => CellValue::NotApplicable,
-        (DimensionKind::Scale(levels), RawValue::One { text, .. }) => {
-            CellValue::Level(level_index(&at, dimension, levels, &text)?)
+        (DimensionKind::Scale(levels), RawValue::One { text, position, .. }) => {
+            CellValue::Level(level_index(&at, dimension, levels, &text, position)?)
         }
         (DimensionKind::Scale(levels), RawValue::Many(_)) => {
             return Err(Diagnostic::error(
@@ -55,8 +51,8 @@ pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<
                 levels.join(", ")
             )));
         }
-        (DimensionKind::Tags(levels), RawValue::One { text, .. }) => {
-            CellValue::Tags(vec![level_index(&at, dimension, levels, &text)?])
+        (DimensionKind::Tags(levels), RawValue::One { text, position, .. }) => {
+            CellValue::Tags(vec![level_index(&at, dimension, levels, &text, position)?])
         }
         (DimensionKind::Tags(levels), RawValue::Many(items)) => {
             if items.is_empty() {
@@ -72,7 +68,7 @@ pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<
             }
             let mut tags = items
                 .iter()
-                .map(|item| level_index(&at, dimension, levels, item))
+                .map(|(item, position)| level_index(&at, dimension, levels, item, *position))
                 .collect::<Result<Vec<_>, _>>()?;
             tags.sort_unstable();
             tags.dedup();
@@ -91,11 +87,10 @@ pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<
     Ok(Cell { value, note_html })
 }
 
-/// Where a value was written, for messages.
+/// Whose value it is, for messages.
 struct Place<'a> {
     shown: &'a Path,
     key: &'a str,
-    position: crate::diagnostic::Position,
 }
 
 fn level_index(
@@ -103,6 +98,7 @@ fn level_index(
     dimension: &DimensionSpec,
     levels: &[String],
     text: &str,
+    position: Position,
 ) -> Result<usize, Diagnostic> {
     levels
         .iter()
@@ -123,7 +119,7 @@ fn level_index(
                 };
             Diagnostic::error(
                 at.shown,
-                at.position,
+                position,
                 format!("`{text}` is not a level of `{}`", at.key),
             )
             .with_help(help)

@@ -165,13 +165,13 @@ fn resolve_filters(
                 return None;
             };
             let mut indexes = Vec::new();
-            for level in &filter.levels {
+            for (level, position) in &filter.levels {
                 match levels.iter().position(|l| l == level) {
                     Some(i) => indexes.push(i),
                     None => problems.push(
                         Diagnostic::error(
                             shown,
-                            filter.position,
+                            *position,
                             format!("`{level}` is not a level of `{}`", filter.key),
                         )
                         .with_help(format!("the levels are: {}", levels.join(", "))),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::config::{Config, DimensionSpec};
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diagnostic::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::discover::SourceFile;
 use crate::parse::markdown::{Body, LinkRef};
 use crate::parse::{Document, Extra, ParsedBook, RawModel};
@@ -129,7 +129,12 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
     for document in documents {
         let page = page_of(&document, config);
         if !matches!(document.extra, Extra::Matrix) {
-            claim(&mut claimed, &page, &document.source, &mut problems);
+            let at = document
+                .meta
+                .slug
+                .as_ref()
+                .map_or(Position::START, |(_, p)| *p);
+            claim(&mut claimed, &page, &document.source, at, &mut problems);
         }
         match document.extra {
             Extra::Model(raw) => {
@@ -240,13 +245,14 @@ fn claim(
     claimed: &mut BTreeMap<String, PathBuf>,
     page: &Page,
     source: &SourceFile,
+    at: Position,
     problems: &mut Vec<Diagnostic>,
 ) {
     if let Some(first) = claimed.get(&page.dir) {
         problems.push(
             Diagnostic::error(
                 &source.shown,
-                crate::diagnostic::Position::START,
+                at,
                 format!(
                     "this page and {} both build {}",
                     first.display(),

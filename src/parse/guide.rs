@@ -1,13 +1,14 @@
 //! The decision guide's tree, read from the front matter of `guide.md`.
 //!
-//! Questions and answers are read in document order, so a cursor can find the line of each
-//! key for messages. Which models answers name, and whether preset filters fit the
-//! dimensions, is the model stage's business.
+//! Every part of the tree keeps the position of the node it came from, so messages point at
+//! the answer, the value or the key at fault whatever order the keys are written in. Which
+//! models answers name, and whether preset filters fit the dimensions, is the model stage's
+//! business.
 
 use std::path::Path;
 
-use super::front_matter::{FrontMatter, Map, Yaml, scalar_text};
-use super::markdown::Markdown;
+use super::Inline;
+use super::front_matter::{FrontMatter, Map, Node, Yaml, scalar_text};
 use crate::diagnostic::{Diagnostic, Position};
 
 #[derive(Debug)]
@@ -21,6 +22,7 @@ pub struct RawQuestion {
 pub struct RawAnswer {
     pub label_html: String,
     pub why_html: Option<String>,
+    /// Where the answer's list item starts.
     pub position: Position,
     pub next: RawNext,
     /// A workload preset for the matrix: its name and the facet filters it sets.
@@ -32,56 +34,59 @@ pub struct RawAnswer {
 #[derive(Debug)]
 pub struct RawFilter {
     pub key: String,
-    pub levels: Vec<String>,
+    /// Each level with the position of its value.
+    pub levels: Vec<(String, Position)>,
+    /// Where the dimension's key is written.
     pub position: Position,
 }
 
 #[derive(Debug)]
 pub enum RawNext {
     Question(RawQuestion),
-    Model { slug: String, position: Position },
+    /// The model's slug and the position of the `model:` value.
+    Model {
+        slug: String,
+        position: Position,
+    },
 }
 
 pub(super) fn raw_guide(
     shown: &Path,
     fm: &FrontMatter,
-    md: &Markdown,
+    inline: &Inline,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RawQuestion> {
     let Some(question) = fm.get("question") else {
-        problems.push(Diagnostic::error(shown, Position::new(2, 1), "the guide has no `question`")
+        problems.push(Diagnostic::error(shown, fm.start(), "the guide has no `question`")
             .with_help("the guide's front matter holds a tree: `question:` with `text:` and `answers:`; see README"));
         return None;
     };
-    let mut cursor = fm.find_key("question", 0).map_or(0, |(line, _)| line);
-    raw_question(shown, fm, question, md, &mut cursor, problems)
+    raw_question(shown, question, inline, problems)
 }
 
-/// Reads one question and its answers, in document order so `cursor` can find each key's line.
 fn raw_question(
     shown: &Path,
-    fm: &FrontMatter,
-    value: &Yaml,
-    md: &Markdown,
-    cursor: &mut usize,
+    node: &Node,
+    inline: &Inline,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RawQuestion> {
-    let here = fm
-        .find_key("text", *cursor)
-        .map_or(Position::START, |(_, p)| p);
-    let Yaml::Map(mapping) = value else {
-        problems.push(Diagnostic::error(
-            shown,
-            here,
-            "a question must be a mapping with `text` and `answers`",
-        ));
+    let Yaml::Map(mapping) = &node.value else {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                node.position,
+                "a question must be a mapping with `text` and `answers`",
+            )
+            .with_help("e.g. `question:` then, indented, `text: ...` and `answers:`"),
+        );
         return None;
     };
-    check_keys(shown, mapping, &["text", "answers"], here, problems);
-    let text = mapping.get("text").and_then(scalar_text);
-    let (line, position) = fm.find_key("text", *cursor).unwrap_or((*cursor, here));
-    *cursor = line;
-    let Some(text) = text else {
+    check_keys(shown, mapping, &["text", "answers"], problems);
+    let text = mapping
+        .get("text")
+        .and_then(|text| Some((text, scalar_text(&text.value)?)));
+    let Some((text_node, text)) = text else {
+        let position = mapping.get("text").map_or(node.position, |t| t.position);
         problems.push(
             Diagnostic::error(shown, position, "a question needs `text`")
                 .with_help("e.g. `text: Is the work CPU-bound?`"),
@@ -89,82 +94,67 @@ fn raw_question(
         return None;
     };
     let answers = match mapping.get("answers") {
-        Some(Yaml::List(items)) if !items.is_empty() => items
+        Some(Node {
+            value: Yaml::List(items),
+            ..
+        }) if !items.is_empty() => items
             .iter()
-            .filter_map(|item| raw_answer(shown, fm, item, md, cursor, problems))
+            .filter_map(|item| raw_answer(shown, item, inline, problems))
             .collect(),
-        _ => {
-            problems.push(Diagnostic::error(
-                shown,
-                position,
-                "a question needs a non-empty list of `answers`",
-            ));
+        other => {
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    other.map_or(node.position, |a| a.position),
+                    "a question needs a non-empty list of `answers`",
+                )
+                .with_help("write `answers:` and under it one `- label: ...` item per answer"),
+            );
             Vec::new()
         }
     };
     Some(RawQuestion {
-        text_html: md.inline(&text),
-        position,
+        text_html: inline.html(text_node, &text),
+        position: node.position,
         answers,
     })
 }
 
 fn raw_answer(
     shown: &Path,
-    fm: &FrontMatter,
-    value: &Yaml,
-    md: &Markdown,
-    cursor: &mut usize,
+    node: &Node,
+    inline: &Inline,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RawAnswer> {
-    let (line, position) = fm
-        .find_key("label", *cursor)
-        .unwrap_or((*cursor, Position::START));
-    *cursor = line;
-    let Yaml::Map(mapping) = value else {
-        problems.push(Diagnostic::error(
-            shown,
-            position,
-            "an answer must be a mapping with `label` and `model` or `question`",
-        ));
+    let position = node.position;
+    let Yaml::Map(mapping) = &node.value else {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                position,
+                "an answer must be a mapping with `label` and `model` or `question`",
+            )
+            .with_help("e.g. `- label: Yes` and, under it, `model: threads`"),
+        );
         return None;
     };
     check_keys(
         shown,
         mapping,
         &["label", "why", "model", "question", "preset", "filters"],
-        position,
         problems,
     );
-    let label = mapping.get("label").and_then(scalar_text);
-    let label_line = *cursor;
-    let preset = mapping.get("preset").and_then(scalar_text).map(|name| {
-        let at = fm
-            .find_key("preset", label_line)
-            .map_or(position, |(_, p)| p);
-        (name, at)
-    });
-    let filters = raw_filters(
-        shown,
-        fm,
-        mapping.get("filters"),
-        label_line,
-        position,
-        problems,
-    );
-    let why = mapping.get("why").and_then(scalar_text);
+    let preset = mapping
+        .get("preset")
+        .and_then(|node| Some((scalar_text(&node.value)?, node.position)));
+    let filters = raw_filters(shown, mapping.get("filters"), problems);
     let next = match (mapping.get("model"), mapping.get("question")) {
-        (Some(model), None) => {
-            let (line, model_position) =
-                fm.find_key("model", *cursor).unwrap_or((*cursor, position));
-            *cursor = line;
-            scalar_text(model).map(|slug| RawNext::Model {
-                slug,
-                position: model_position,
-            })
-        }
+        (Some(model), None) => scalar_text(&model.value).map(|slug| RawNext::Model {
+            slug,
+            position: model.position,
+        }),
         (None, Some(question)) => {
-            raw_question(shown, fm, question, md, cursor, problems).map(RawNext::Question)
+            raw_question(shown, question, inline, problems).map(RawNext::Question)
         }
         _ => {
             problems.push(
@@ -180,12 +170,14 @@ fn raw_answer(
             None
         }
     };
-    let Some(label) = label else {
-        problems.push(Diagnostic::error(
-            shown,
-            position,
-            "an answer needs a `label`",
-        ));
+    let label = mapping
+        .get("label")
+        .and_then(|node| Some((node, scalar_text(&node.value)?)));
+    let Some((label_node, label)) = label else {
+        problems.push(
+            Diagnostic::error(shown, position, "an answer needs a `label`")
+                .with_help("e.g. `- label: CPU-bound pure Python`"),
+        );
         return None;
     };
     if preset.is_some() == filters.is_empty() {
@@ -200,11 +192,14 @@ fn raw_answer(
             ),
         );
     }
+    let why_html = mapping
+        .get("why")
+        .and_then(|node| Some(inline.html(node, &scalar_text(&node.value)?)));
     Some(RawAnswer {
         preset,
         filters,
-        label_html: md.inline(&label),
-        why_html: why.map(|why| md.inline(&why)),
+        label_html: inline.html(label_node, &label),
+        why_html,
         position,
         next: next?,
     })
@@ -213,20 +208,17 @@ fn raw_answer(
 /// Reads `filters: { dimension: level or [levels] }`.
 fn raw_filters(
     shown: &Path,
-    fm: &FrontMatter,
-    value: Option<&Yaml>,
-    from_line: usize,
-    position: Position,
+    node: Option<&Node>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<RawFilter> {
-    let Some(value) = value else {
+    let Some(node) = node else {
         return Vec::new();
     };
-    let Yaml::Map(map) = value else {
+    let Yaml::Map(map) = &node.value else {
         problems.push(
             Diagnostic::error(
                 shown,
-                position,
+                node.position,
                 "`filters` must map dimension keys to levels",
             )
             .with_help("e.g. `filters: { purpose: [cpu-bound], parallelism: [yes] }`"),
@@ -234,23 +226,23 @@ fn raw_filters(
         return Vec::new();
     };
     map.iter()
-        .filter_map(|(key, levels)| {
-            let at = fm.find_key(key, from_line).map_or(position, |(_, p)| p);
-            let levels = match levels {
-                Yaml::List(items) => items.iter().map(scalar_text).collect::<Option<Vec<_>>>(),
-                other => scalar_text(other).map(|level| vec![level]),
+        .filter_map(|entry| {
+            let level = |node: &Node| Some((scalar_text(&node.value)?, node.position));
+            let levels = match &entry.value.value {
+                Yaml::List(items) => items.iter().map(level).collect::<Option<Vec<_>>>(),
+                _ => level(&entry.value).map(|level| vec![level]),
             };
             match levels {
                 Some(levels) if !levels.is_empty() => Some(RawFilter {
-                    key: key.to_string(),
+                    key: entry.key.clone(),
                     levels,
-                    position: at,
+                    position: entry.key_position,
                 }),
                 _ => {
                     problems.push(Diagnostic::error(
                         shown,
-                        at,
-                        format!("the filter on `{key}` needs one or more levels"),
+                        entry.value.position,
+                        format!("the filter on `{}` needs one or more levels", entry.key),
                     ));
                     None
                 }
@@ -259,21 +251,17 @@ fn raw_filters(
         .collect()
 }
 
-fn check_keys(
-    shown: &Path,
-    mapping: &Map,
-    allowed: &[&str],
-    position: Position,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for key in mapping.keys() {
+fn check_keys(shown: &Path, mapping: &Map, allowed: &[&str], problems: &mut Vec<Diagnostic>) {
+    for entry in mapping.iter() {
+        let key = entry.key.as_str();
         if !allowed.contains(&key) {
             let help = match crate::diagnostic::did_you_mean(key, allowed.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("allowed here: {}", allowed.join(", ")),
             };
             problems.push(
-                Diagnostic::error(shown, position, format!("unknown key `{key}`")).with_help(help),
+                Diagnostic::error(shown, entry.key_position, format!("unknown key `{key}`"))
+                    .with_help(help),
             );
         }
     }

@@ -101,6 +101,24 @@ impl<'a> Markdown<'a> {
         out.trim_end().to_string()
     }
 
+    /// The links and images of a short piece of Markdown, as the parser finds them: each
+    /// destination as written, the byte offset in `text` where the link starts, and whether
+    /// it is an image.
+    pub fn inline_links(&self, text: &str) -> Vec<(String, usize, bool)> {
+        Parser::new_ext(text, self.options)
+            .into_offset_iter()
+            .filter_map(|(event, range)| match event {
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    Some((dest_url.to_string(), range.start, false))
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    Some((dest_url.to_string(), range.start, true))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Renders a page body that starts on file line `first_line`. Heading ids in `reserved`
     /// are left to the template.
     pub fn body(&self, text: &str, first_line: usize, reserved: &[&str]) -> Body {

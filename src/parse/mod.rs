@@ -10,6 +10,7 @@ pub mod markdown;
 
 pub use guide::{RawAnswer, RawFilter, RawNext, RawQuestion};
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::discover::{SourceFile, SourceKind};
-use front_matter::{FrontMatter, Yaml, scalar_text, type_name};
+use front_matter::{FrontMatter, Node, Yaml, scalar_text, type_name};
 use markdown::{Body, LinkRef, Markdown};
 
 /// One Markdown source file, parsed.
@@ -38,6 +39,7 @@ pub struct PageMeta {
     pub title: String,
     pub summary_html: String,
     pub order: i64,
+    /// The slug and the position of its `slug:` line.
     pub slug: Option<(String, Position)>,
     pub toc: Option<bool>,
     /// `nav:` as written; without it, top-level pages are in the navigation, nested ones not.
@@ -66,6 +68,7 @@ pub struct RawModel {
 #[derive(Debug)]
 pub struct RawCell {
     pub key: String,
+    /// Where the dimension's key is written.
     pub position: Position,
     pub value: RawValue,
     pub note_html: Option<String>,
@@ -73,8 +76,13 @@ pub struct RawCell {
 
 #[derive(Debug)]
 pub enum RawValue {
-    One { text: String, html: String },
-    Many(Vec<String>),
+    One {
+        text: String,
+        html: String,
+        position: Position,
+    },
+    /// Each item with its position.
+    Many(Vec<(String, Position)>),
 }
 
 const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "nav"];
@@ -155,6 +163,7 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
     let split = front_matter::split(&shown, &text).map_err(|d| vec![d])?;
     let fm = FrontMatter::parse(&shown, split.yaml).map_err(|d| vec![d])?;
     let md = Markdown::new(&source.relative, config.markdown.smart_punctuation);
+    let inline = Inline::new(&md, &fm);
     let mut problems = Vec::new();
 
     let (allowed, what) = match source.kind {
@@ -164,10 +173,10 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
         _ => (PAGE_KEYS, "a page"),
     };
     problems.extend(fm.unknown_keys(&shown, allowed, what));
-    let meta = page_meta(&shown, &fm, &md, split.yaml.is_some(), &mut problems);
+    let meta = page_meta(&shown, &fm, &inline, split.yaml.is_some(), &mut problems);
     let extra = match source.kind {
-        SourceKind::Model => Extra::Model(raw_model(&shown, &fm, &md, &mut problems)),
-        SourceKind::Guide => match guide::raw_guide(&shown, &fm, &md, &mut problems) {
+        SourceKind::Model => Extra::Model(raw_model(&shown, &fm, &inline, &mut problems)),
+        SourceKind::Guide => match guide::raw_guide(&shown, &fm, &inline, &mut problems) {
             Some(question) => Extra::Guide(question),
             None => Extra::Page,
         },
@@ -180,15 +189,7 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
         &[]
     };
     let body = md.body(split.body, split.body_line, reserved);
-    let front_links = fm
-        .markdown_links()
-        .into_iter()
-        .map(|(dest, position, is_image)| LinkRef {
-            dest,
-            position,
-            is_image,
-        })
-        .collect();
+    let front_links = inline.links();
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -201,8 +202,12 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
     })
 }
 
-/// Reads the file as UTF-8, pointing at the first byte that is not.
-fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+/// Reads the file as UTF-8, pointing at the first byte that is not. A byte order mark is
+/// dropped: editors do not show it, so positions are counted without it.
+fn decode(shown: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&err.as_bytes()[..valid]).into_owned();
@@ -212,82 +217,118 @@ fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// Renders the front matter's Markdown strings (summaries, notes, pros, labels) and keeps
+/// their links, placed in the file through the string's node.
+pub(super) struct Inline<'a> {
+    md: &'a Markdown<'a>,
+    fm: &'a FrontMatter<'a>,
+    links: RefCell<Vec<LinkRef>>,
+}
+
+impl<'a> Inline<'a> {
+    fn new(md: &'a Markdown<'a>, fm: &'a FrontMatter<'a>) -> Self {
+        Inline {
+            md,
+            fm,
+            links: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Renders `text`, the value of `node`, and records its links.
+    pub(super) fn html(&self, node: &Node, text: &str) -> String {
+        let found = self.md.inline_links(text);
+        self.links
+            .borrow_mut()
+            .extend(found.into_iter().map(|(dest, offset, is_image)| LinkRef {
+                dest,
+                position: self.fm.position_in(node, offset),
+                is_image,
+            }));
+        self.md.inline(text)
+    }
+
+    /// The links found, each once: a value copied by an alias is rendered at every copy, but
+    /// its links are written once.
+    fn links(&self) -> Vec<LinkRef> {
+        let mut links = self.links.take();
+        links.sort_by(|a, b| (a.position, &a.dest).cmp(&(b.position, &b.dest)));
+        links.dedup_by(|a, b| a.position == b.position && a.dest == b.dest);
+        links
+    }
+}
+
 fn page_meta(
     shown: &Path,
     fm: &FrontMatter,
-    md: &Markdown,
+    inline: &Inline,
     has_front_matter: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> PageMeta {
-    let title = match fm.get("title").map(|v| (scalar_text(v), v)) {
-        Some((Some(title), _)) if !title.trim().is_empty() => title,
-        Some((_, value)) => {
-            problems.push(key_error(
-                shown,
-                fm,
-                "title",
-                format!("the title is {}, not text", type_name(value)),
-            ));
-            String::new()
-        }
+    let title = match fm.get("title") {
+        Some(node) => match scalar_text(&node.value) {
+            Some(title) if !title.trim().is_empty() => title,
+            _ => {
+                problems.push(Diagnostic::error(
+                    shown,
+                    node.position,
+                    format!("the title is {}, not text", type_name(&node.value)),
+                ));
+                String::new()
+            }
+        },
         None => {
-            let position = if has_front_matter {
-                Position::new(2, 1)
-            } else {
-                Position::START
-            };
             let help = if has_front_matter {
                 "add `title: ...` to the front matter"
             } else {
                 "start the file with front matter: `---`, `title: ...`, `---`"
             };
-            problems
-                .push(Diagnostic::error(shown, position, "the page has no title").with_help(help));
+            problems.push(
+                Diagnostic::error(shown, fm.start(), "the page has no title").with_help(help),
+            );
             String::new()
         }
     };
     let order = match fm.get("order") {
         None => 0,
-        Some(Yaml::Number(n)) if n.parse::<i64>().is_ok() => n.parse().unwrap_or_default(),
-        Some(value) => {
-            problems.push(key_error(
-                shown,
-                fm,
-                "order",
-                format!("`order` must be a whole number, not {}", type_name(value)),
-            ));
-            0
-        }
+        Some(node) => match &node.value {
+            Yaml::Number(n) if n.parse::<i64>().is_ok() => n.parse().unwrap_or_default(),
+            value => {
+                problems.push(Diagnostic::error(
+                    shown,
+                    node.position,
+                    format!("`order` must be a whole number, not {}", type_name(value)),
+                ));
+                0
+            }
+        },
     };
-    let slug = fm.get("slug").and_then(|value| {
-        let position = fm.find_key("slug", 0).map_or(Position::START, |(_, p)| p);
-        match scalar_text(value) {
-            Some(slug) if crate::text::slugify(&slug) == slug => Some((slug, position)),
+    let slug = fm
+        .entry("slug")
+        .and_then(|entry| match scalar_text(&entry.value.value) {
+            Some(slug) if crate::text::slugify(&slug) == slug => Some((slug, entry.key_position)),
             _ => {
                 problems.push(
                     Diagnostic::error(
                         shown,
-                        position,
+                        entry.value.position,
                         "`slug` must be lowercase letters, digits and hyphens",
                     )
                     .with_help("e.g. `slug: free-threading`"),
                 );
                 None
             }
-        }
-    });
+        });
     let toc = optional_bool(shown, fm, "toc", problems);
     let nav = optional_bool(shown, fm, "nav", problems);
     let summary_html = match fm.get("summary") {
         None => String::new(),
-        Some(value) => match scalar_text(value) {
-            Some(summary) => md.inline(&summary),
+        Some(node) => match scalar_text(&node.value) {
+            Some(summary) => inline.html(node, &summary),
             None => {
-                problems.push(key_error(
+                problems.push(Diagnostic::error(
                     shown,
-                    fm,
-                    "summary",
-                    "`summary` must be text".to_string(),
+                    node.position,
+                    "`summary` must be text",
                 ));
                 String::new()
             }
@@ -309,41 +350,30 @@ fn optional_bool(
     key: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<bool> {
-    match fm.get(key) {
-        None => None,
-        Some(Yaml::Bool(b)) => Some(*b),
-        Some(value) => {
+    let node = fm.get(key)?;
+    match &node.value {
+        Yaml::Bool(b) => Some(*b),
+        value => {
             let message = format!("`{key}` must be true or false, not {}", type_name(value));
-            problems.push(key_error(shown, fm, key, message));
+            problems.push(Diagnostic::error(shown, node.position, message));
             None
         }
     }
 }
 
-pub(super) fn key_error(shown: &Path, fm: &FrontMatter, key: &str, message: String) -> Diagnostic {
-    let position = fm.find_key(key, 0).map_or(Position::START, |(_, p)| p);
-    Diagnostic::error(shown, position, message)
-}
-
 fn raw_model(
     shown: &Path,
     fm: &FrontMatter,
-    md: &Markdown,
+    inline: &Inline,
     problems: &mut Vec<Diagnostic>,
 ) -> RawModel {
-    let (values_line, values_position) =
-        fm.find_key("values", 0).unwrap_or((0, Position::new(2, 1)));
+    let entry = fm.entry("values");
+    let values_position = entry.map_or(fm.start(), |e| e.key_position);
     let mut values = Vec::new();
-    match fm.get("values") {
+    match entry.map(|e| &e.value.value) {
         Some(Yaml::Map(mapping)) => {
-            let mut cursor = values_line;
-            for (key, value) in mapping.iter() {
-                let key = key.to_string();
-                let (line, position) = fm
-                    .find_key(&key, cursor)
-                    .unwrap_or((cursor, values_position));
-                cursor = line;
-                if let Some(cell) = raw_cell(shown, key, position, value, md, problems) {
+            for entry in mapping.iter() {
+                if let Some(cell) = raw_cell(shown, entry, inline, problems) {
                     values.push(cell);
                 }
             }
@@ -364,28 +394,27 @@ fn raw_model(
     RawModel {
         values,
         values_position,
-        pros: string_list(shown, fm, "pros", md, problems),
-        cons: string_list(shown, fm, "cons", md, problems),
+        pros: string_list(shown, fm, "pros", inline, problems),
+        cons: string_list(shown, fm, "cons", inline, problems),
     }
 }
 
 fn raw_cell(
     shown: &Path,
-    key: String,
-    position: Position,
-    value: &Yaml,
-    md: &Markdown,
+    entry: &front_matter::Entry,
+    inline: &Inline,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RawCell> {
-    let (value, note) = match value {
+    let key = &entry.key;
+    let (value, note) = match &entry.value.value {
         Yaml::Map(mapping) => {
-            for inner in mapping.keys() {
-                if inner != "value" && inner != "note" {
+            for inner in mapping.iter() {
+                if inner.key != "value" && inner.key != "note" {
                     problems.push(
                         Diagnostic::error(
                             shown,
-                            position,
-                            format!("unknown key `{inner}` in the value of `{key}`"),
+                            inner.key_position,
+                            format!("unknown key `{}` in the value of `{key}`", inner.key),
                         )
                         .with_help(
                             "a value with a note is written `{ value: ..., note: \"...\" }`",
@@ -395,32 +424,34 @@ fn raw_cell(
             }
             (mapping.get("value"), mapping.get("note"))
         }
-        other => (Some(other), None),
+        _ => (Some(&entry.value), None),
     };
-    let note_html = match note.map(scalar_text) {
+    let note_html = match note.map(|n| (n, scalar_text(&n.value))) {
         None => None,
-        Some(Some(note)) => Some(md.inline(&note)),
-        Some(None) => {
+        Some((node, Some(note))) => Some(inline.html(node, &note)),
+        Some((node, None)) => {
             problems.push(Diagnostic::error(
                 shown,
-                position,
+                node.position,
                 format!("the note of `{key}` must be text"),
             ));
             None
         }
     };
-    let value = match value {
-        Some(Yaml::List(items)) => {
-            let texts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
-            texts.map(RawValue::Many)
-        }
-        Some(value) => scalar_text(value).map(|text| RawValue::One {
-            html: md.inline(&text),
+    let raw = value.and_then(|node| match &node.value {
+        Yaml::List(items) => items
+            .iter()
+            .map(|item| Some((scalar_text(&item.value)?, item.position)))
+            .collect::<Option<Vec<_>>>()
+            .map(RawValue::Many),
+        other => scalar_text(other).map(|text| RawValue::One {
+            html: inline.html(node, &text),
             text,
+            position: node.position,
         }),
-        None => None,
-    };
-    let Some(value) = value else {
+    });
+    let Some(value) = raw else {
+        let position = value.map_or(entry.key_position, |node| node.position);
         problems.push(
             Diagnostic::error(shown, position, format!("`{key}` has no usable value"))
                 .with_help("give one of the dimension's levels, a list of them, text, or `n/a`"),
@@ -428,8 +459,8 @@ fn raw_cell(
         return None;
     };
     Some(RawCell {
-        key,
-        position,
+        key: key.clone(),
+        position: entry.key_position,
         value,
         note_html,
     })
@@ -439,42 +470,62 @@ fn string_list(
     shown: &Path,
     fm: &FrontMatter,
     key: &str,
-    md: &Markdown,
+    inline: &Inline,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    match fm.get(key) {
-        None => Vec::new(),
-        Some(Yaml::List(items)) => items
-            .iter()
-            .filter_map(|item| match scalar_text(item) {
-                Some(text) => Some(md.inline(&text)),
-                None => {
-                    problems.push(key_error(
-                        shown,
-                        fm,
-                        key,
-                        format!(
-                            "every item of `{key}` must be text, not {}",
-                            type_name(item)
-                        ),
-                    ));
-                    None
-                }
-            })
-            .collect(),
-        Some(value) => {
-            problems.push(
-                key_error(
-                    shown,
-                    fm,
-                    key,
-                    format!("`{key}` must be a list, not {}", type_name(value)),
+    let Some(node) = fm.get(key) else {
+        return Vec::new();
+    };
+    let Yaml::List(items) = &node.value else {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                node.position,
+                format!("`{key}` must be a list, not {}", type_name(&node.value)),
+            )
+            .with_help(format!(
+                "write `{key}:` and under it one `- item` line per entry"
+            )),
+        );
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match scalar_text(&item.value) {
+            Some(text) => Some(inline.html(item, &text)),
+            None => {
+                problems.push(not_text(shown, key, item));
+                None
+            }
+        })
+        .collect()
+}
+
+/// An item of a list of text that YAML read as something else. A `Word: more` item is the
+/// usual cause: YAML reads a colon followed by a space as a key and a value.
+fn not_text(shown: &Path, key: &str, item: &Node) -> Diagnostic {
+    let help = match &item.value {
+        Yaml::Map(mapping) => match mapping.iter().next() {
+            Some(entry) if mapping.iter().count() == 1 => {
+                let written = match scalar_text(&entry.value.value) {
+                    Some(value) => format!("{}: {value}", entry.key),
+                    None => format!("{}:", entry.key),
+                };
+                format!(
+                    "YAML reads `{written}` as a key and a value; put the item in quotes: `- \"{written}\"`"
                 )
-                .with_help(format!(
-                    "write `{key}:` and under it one `- item` line per entry"
-                )),
-            );
-            Vec::new()
-        }
-    }
+            }
+            _ => "YAML reads `word: more` as a key and a value; put the item in quotes".to_string(),
+        },
+        _ => "put the item in quotes to make it text".to_string(),
+    };
+    Diagnostic::error(
+        shown,
+        item.position,
+        format!(
+            "every item of `{key}` must be text, not {}",
+            type_name(&item.value)
+        ),
+    )
+    .with_help(help)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 const OWNERS: &[(&str, &[&str])] = &[
     ("toml", &["src/config.rs"]),
     ("walkdir", &["src/discover.rs"]),
-    ("serde_yaml", &["src/parse/front_matter.rs"]),
+    ("saphyr_parser", &["src/parse/front_matter.rs"]),
     ("pulldown_cmark", &["src/parse/markdown.rs"]),
     ("syntect", &["src/render/highlight.rs"]),
     (

@@ -33,7 +33,8 @@ fn malformed_yaml_front_matter() {
     fails_keeping_the_site(|book| {
         book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: [fast\n  api: x\n---\n");
     })
-    .stderr_has("content/models/alpha.md:5:6: error: invalid front matter: did not find expected ',' or ']'");
+    .stderr_line("content/models/alpha.md:5:6: error: invalid front matter: illegal placement of ':' indicator")
+    .stderr_line("  help: the `[` on line 4, column 10 is not closed before this; close it with `]`");
 }
 
 #[test]
@@ -73,7 +74,7 @@ fn value_not_among_the_levels() {
             "---\ntitle: Beta\nvalues:\n  speed: slowish\n  api: n/a\n---\n",
         );
     })
-    .stderr_line("content/models/beta.md:4:3: error: `slowish` is not a level of `speed`")
+    .stderr_line("content/models/beta.md:4:10: error: `slowish` is not a level of `speed`")
     .stderr_line(
         "  help: did you mean `slow`? The levels of `speed` are: slow, medium, fast, or n/a",
     );
@@ -102,7 +103,7 @@ fn two_pages_with_the_same_slug() {
     fails_keeping_the_site(|book| {
         book.write("content/models/gamma.md", "---\ntitle: Gamma\nslug: alpha\nvalues:\n  speed: slow\n  api: n/a\n---\n");
     })
-    .stderr_line("content/models/gamma.md:1:1: error: this page and content/models/alpha.md both build models/alpha/index.html")
+    .stderr_line("content/models/gamma.md:3:1: error: this page and content/models/alpha.md both build models/alpha/index.html")
     .stderr_line("  help: rename one of the files, or give one a different `slug:`");
 }
 
@@ -157,7 +158,7 @@ fn guide_answer_naming_an_unknown_model() {
     fails_keeping_the_site(|book| {
         book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Speed?\n  answers:\n    - label: Yes\n      model: alpah\n    - label: No\n      model: beta\n---\n");
     })
-    .stderr_line("content/guide.md:7:7: error: the guide names an unknown model `alpah`")
+    .stderr_line("content/guide.md:7:14: error: the guide names an unknown model `alpah`")
     .stderr_line("  help: did you mean `alpha`?");
 }
 
@@ -194,7 +195,7 @@ fn every_problem_of_a_run_is_reported_at_once() {
         book.write("content/about.md", "---\ntitel: About\n---\n");
     });
     run.stderr_has("content/about.md:2:1: error: unknown front matter key `titel`")
-        .stderr_has("content/models/alpha.md:4:3: error: `quick` is not a level of `speed`")
+        .stderr_has("content/models/alpha.md:4:10: error: `quick` is not a level of `speed`")
         .stderr_has("content/models/beta.md:5:3: error: unknown dimension `apii`")
         .stderr_has("build failed; the previous site was left as it was: 4 errors");
     run.stderr_has("content/about.md:2:1: error: the page has no title");
@@ -215,7 +216,7 @@ fn presets_must_filter_facet_dimensions_by_their_levels() {
     })
     .stderr_line("content/guide.md:10:9: error: `sped` is not a facet dimension")
     .stderr_line("  help: did you mean `speed`?")
-    .stderr_line("content/guide.md:15:9: error: `crawling` is not a level of `speed`");
+    .stderr_line("content/guide.md:15:17: error: `crawling` is not a level of `speed`");
 }
 
 #[test]
@@ -228,4 +229,131 @@ fn a_text_dimension_cannot_be_a_facet() {
         );
     })
     .stderr_line("book.toml:13:7: error: dimension \"api\" is text, so it cannot be a facet");
+}
+
+// Positions come from the YAML parser's spans: each problem points at the node at fault.
+
+#[test]
+fn a_guide_answer_written_model_first_is_reported_on_its_own_line() {
+    fails_keeping_the_site(|book| {
+        book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Need speed?\n  answers:\n    - model: alphx\n      label: Yes\n    - label: No\n      model: beta\n---\n");
+    })
+    .stderr_line("content/guide.md:6:14: error: the guide names an unknown model `alphx`")
+    .stderr_line("  help: did you mean `alpha`?");
+}
+
+#[test]
+fn a_list_item_read_as_a_mapping_is_blamed_on_the_item() {
+    fails_keeping_the_site(|book| {
+        book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: fast\n  api: x\npros:\n  - quick\n  - Fast: compact\n---\n");
+    })
+    .stderr_line("content/models/alpha.md:8:5: error: every item of `pros` must be text, not a mapping")
+    .stderr_line("  help: YAML reads `Fast: compact` as a key and a value; put the item in quotes: `- \"Fast: compact\"`");
+}
+
+#[test]
+fn a_key_written_twice_is_reported_at_the_second() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "content/about.md",
+            "---\ntitle: About\nslug: a\nslug: b\n---\n",
+        );
+    })
+    .stderr_line("content/about.md:4:1: error: the key `slug` is written twice in this mapping")
+    .stderr_line("  help: keep one `slug:`; the first is on line 3");
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "content/about.md",
+            "---\ntitle: \"About\nsummary: x\norder: 2\n---\nBody.\n",
+        );
+    })
+    .stderr_line("content/about.md:2:8: error: invalid front matter: this quoted value is never closed")
+    .stderr_line("  help: end it with the same quote mark on the same line, or indent the lines it continues on");
+}
+
+#[test]
+fn keys_in_flow_style_are_found() {
+    fails_keeping_the_site(|book| {
+        book.write("content/index.md", "---\n{title: Home, sumary: Hi}\n---\n");
+    })
+    .stderr_line("content/index.md:2:15: error: unknown front matter key `sumary`");
+}
+
+#[test]
+fn an_empty_guide_is_reported_at_its_start() {
+    fails_keeping_the_site(|book| {
+        book.write("content/guide.md", "Just text.\n");
+    })
+    .stderr_line("content/guide.md:1:1: error: the guide has no `question`");
+}
+
+#[test]
+fn unusual_line_breaks_do_not_shift_positions() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "content/about.md",
+            "---\ntitle: About\nsummary: a\u{85}b\u{2028}c\u{2029}d\nsumary: x\n---\n",
+        );
+        book.write(
+            "content/other.md",
+            "---\r\ntitle: Other\r\nnav: true\r\nsumary: x\r\n---\r\n",
+        );
+        book.write(
+            "content/cr.md",
+            "---\ntitle: CR\rnav: true\nsumary: x\n---\n",
+        );
+    })
+    .stderr_line("content/about.md:4:1: error: unknown front matter key `sumary`")
+    .stderr_line("content/other.md:4:1: error: unknown front matter key `sumary`")
+    .stderr_line("content/cr.md:3:1: error: unknown front matter key `sumary`");
+}
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_front_matter() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "content/about.md",
+            "\u{feff}---\ntitle: About\nsumary: x\n---\n",
+        );
+    })
+    .stderr_line("content/about.md:3:1: error: unknown front matter key `sumary`");
+}
+
+#[test]
+fn aliases_that_expand_past_the_limit_are_refused() {
+    let mut yaml = String::from("---\ntitle: Bomb\nl0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..10 {
+        let items = vec![format!("*a{}", level - 1); 10].join(", ");
+        yaml.push_str(&format!("l{level}: &a{level} [{items}]\n"));
+    }
+    yaml.push_str("---\n");
+    fails_keeping_the_site(|book| {
+        book.write("content/about.md", &yaml);
+    })
+    .stderr_has("content/about.md:7:")
+    .stderr_has("error: the front matter expands to more than 100000 values through aliases")
+    .stderr_line("  help: an alias (`*name`) copies everything under its anchor; repeat less, or write the values out");
+}
+
+#[test]
+fn front_matter_links_come_from_the_markdown_parser() {
+    let book = Book::minimal();
+    // Code is not a link; an escaped quote cannot be mapped exactly, so the value's start is
+    // blamed; a link in a list item is pointed at exactly.
+    book.write("content/about.md", "---\ntitle: About\nnav: true\nsummary: \"`[x](gone.md)` and \\\"[y](gone2.md)\\\"\"\n---\n");
+    book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: fast\n  api: x\npros:\n  - quick\n  - \"with [z](gone3.md)\"\n---\n");
+    let run = book.run(&["check"]);
+    run.failure(1)
+        .stderr_line("content/about.md:4:10: error: broken link: there is no page `gone2.md`")
+        .stderr_line(
+            "content/models/alpha.md:8:11: error: broken link: there is no page `models/gone3.md`",
+        );
+    assert!(
+        !run.stderr().contains("`gone.md`"),
+        "a link inside code was checked"
+    );
 }

@@ -199,14 +199,14 @@ fn a_broken_change_keeps_the_last_good_site_and_shows_an_overlay_until_fixed() {
     let status = server.status();
     assert!(status.contains("\"ok\":false"), "{status}");
     assert!(
-        status.contains("content/models/beta.md:4:3: error: `slowish` is not a level of `speed`"),
+        status.contains("content/models/beta.md:4:10: error: `slowish` is not a level of `speed`"),
         "{status}"
     );
     let (code, html) = server.get("models/beta/index.html");
     assert_eq!(code, 200, "the last good page is still served");
     assert!(html.contains("<div id=\"versus-overlay\""), "{html}");
     assert!(
-        html.contains("content/models/beta.md:4:3: error: `slowish` is not a level of `speed`")
+        html.contains("content/models/beta.md:4:10: error: `slowish` is not a level of `speed`")
     );
     assert!(html.contains("help: did you mean `slow`?"));
     book.write(
