@@ -1,27 +1,17 @@
-//! YAML front matter: splitting it from the body, and reading it into a tree in which every
-//! node knows where it was written.
+//! YAML front matter: splitting it from the body, reading it (see [`super::yaml`]), and
+//! placing what is found inside its values back in the file.
 //!
-//! The only module that uses the YAML crate, so replacing it touches this file alone. The YAML
-//! handed to the parser starts at the file's first line (the opening `---` is a YAML document
-//! marker), so the parser's offsets are the file's. Lines are counted here, from those
+//! The YAML handed to the parser starts at the file's first line (the opening `---` is a YAML
+//! document marker), so the parser's offsets are the file's. Lines are counted here, from those
 //! offsets, the way editors count them (`\n` ends a line, `\r\n` too): the parser also breaks
 //! lines at a lone `\r`, and mapping through offsets keeps its idea of lines out of messages.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
-
+use super::yaml::{self, Node, Quoting, Yaml};
 use crate::diagnostic::{Diagnostic, LineIndex, Position, did_you_mean};
 
-/// The most values (scalars, lists and mappings, each copy counted) a front matter may expand
-/// to. An alias copies its anchor's whole tree, so a few lines of aliases can stand for
-/// billions of values; legitimate front matter stays far below this.
-pub const MAX_VALUES: usize = 100_000;
-/// The most text, in bytes, a front matter may expand to through aliases.
-pub const MAX_TEXT: usize = 16 << 20;
-/// The deepest nesting of lists and mappings; deeper trees are not front matter.
-pub const MAX_DEPTH: usize = 64;
+pub use super::yaml::{Entry, Map, scalar_text, type_name};
 
 /// A file split into its front matter and its Markdown body.
 pub struct Split<'a> {
@@ -60,62 +50,12 @@ pub fn split<'a>(shown: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     )
 }
 
-/// A YAML value as the rest of versus sees it, independent of the YAML crate.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Yaml {
-    Null,
-    Bool(bool),
-    /// Kept as written; callers parse the numbers they expect.
-    Number(String),
-    String(String),
-    List(Vec<Node>),
-    Map(Map),
-}
-
-/// A value and where it was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub value: Yaml,
-    /// Where the node starts: a scalar's first character (its quote, if quoted), a block
-    /// list's first `-`, a mapping's first key.
-    pub position: Position,
-    /// The file offset at which a scalar's value is written character for character, when
-    /// it is (plain or quoted on one line, without escapes), so a place inside the value can
-    /// be mapped back to the file exactly.
-    verbatim: Option<usize>,
-}
-
-/// One `key: value` of a mapping.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: String,
-    pub key_position: Position,
-    pub value: Node,
-}
-
-/// A YAML mapping with text keys, in document order, each key once.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Map(Vec<Entry>);
-
-impl Map {
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entry(key).map(|e| &e.value)
-    }
-
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.0.iter().find(|e| e.key == key)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.0.iter()
-    }
-}
-
 /// Parsed front matter, with what is needed to point into it.
 pub struct FrontMatter<'a> {
     mapping: Map,
     /// Where the mapping starts, for problems about a key that is missing.
     start: Position,
+    yaml: &'a str,
     lines: LineIndex<'a>,
 }
 
@@ -126,13 +66,12 @@ impl<'a> FrontMatter<'a> {
             return Ok(FrontMatter {
                 mapping: Map::default(),
                 start: Position::START,
+                yaml: "",
                 lines: LineIndex::new("", 1),
             });
         };
         let lines = LineIndex::new(yaml, 1);
-        let root = Builder::new(yaml, &lines)
-            .read()
-            .map_err(|fault| fault.diagnostic(shown))?;
+        let root = yaml::read(yaml, &lines).map_err(|fault| fault.diagnostic(shown))?;
         let (mapping, start) = match root {
             Some(Node {
                 value: Yaml::Map(mapping),
@@ -155,6 +94,7 @@ impl<'a> FrontMatter<'a> {
         Ok(FrontMatter {
             mapping,
             start,
+            yaml,
             lines,
         })
     }
@@ -172,13 +112,21 @@ impl<'a> FrontMatter<'a> {
         self.start
     }
 
-    /// The file position of byte `offset` of a scalar's text. Exact when the scalar is
-    /// written as it reads; otherwise (escapes, folded or block scalars, anchors) the
-    /// scalar's start, since the parser does not say where each character came from.
-    pub fn position_in(&self, node: &Node, offset: usize) -> Position {
-        match node.verbatim {
-            Some(start) => self.lines.position(start + offset),
-            None => node.position,
+    /// The file positions of places inside a scalar's value, given as byte offsets in the
+    /// value. Exact when the value's text can be followed in the file character for
+    /// character (plain, quoted with `''`, `\"`, `\\` or `\x..`-style escapes, folded and
+    /// block scalars alike: only runs of spaces and line breaks may differ); otherwise the
+    /// scalar's start, as for a copy made by an alias or an escape such as `\n`.
+    pub fn positions_in(&self, node: &Node, offsets: &[usize]) -> Vec<Position> {
+        let found = match (&node.value, node.written) {
+            (Yaml::String(value) | Yaml::Number(value), Some(written)) => {
+                follow(self.yaml, written, value, offsets)
+            }
+            _ => None,
+        };
+        match found {
+            Some(bytes) => bytes.into_iter().map(|b| self.lines.position(b)).collect(),
+            None => vec![node.position; offsets.len()],
         }
     }
 
@@ -204,404 +152,82 @@ impl<'a> FrontMatter<'a> {
     }
 }
 
-/// A problem found while reading the YAML, before the file's name is attached.
-struct Fault {
-    position: Position,
-    message: String,
-    help: String,
-}
-
-impl Fault {
-    fn new(position: Position, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Fault {
-            position,
-            message: message.into(),
-            help: help.into(),
-        }
+/// Walks a scalar's value and its written text side by side, returning the file offset of
+/// each of `offsets` (byte offsets of characters in `value`, in order), or `None` as soon as
+/// the two disagree. Every character other than spaces and line breaks must match: written
+/// as itself, or as an escape that stands for it.
+fn follow(
+    yaml: &str,
+    written: yaml::Written,
+    value: &str,
+    offsets: &[usize],
+) -> Option<Vec<usize>> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let mut start = written.start;
+    // Skip an anchor (`&name`) or a tag (`!!str`) written before the value.
+    while yaml[start..].starts_with(['&', '!']) {
+        let rest = &yaml[start..];
+        let end = rest.find(is_space)?;
+        start += end + (rest[end..].len() - rest[end..].trim_start_matches(is_space).len());
     }
-
-    fn diagnostic(self, shown: &Path) -> Diagnostic {
-        Diagnostic::error(shown, self.position, self.message).with_help(self.help)
+    let quote = match written.quoting {
+        Quoting::Single => Some('\''),
+        Quoting::Double => Some('"'),
+        Quoting::Plain | Quoting::Block => None,
+    };
+    if let Some(quote) = quote {
+        start += yaml[start..].starts_with(quote).then_some(1)?;
     }
-}
-
-/// A list or mapping being read.
-struct Open {
-    position: Position,
-    anchor: usize,
-    /// Values produced before it started, to know how many it holds when it ends.
-    values_before: usize,
-    text_before: usize,
-    /// `[` or `{` for a flow collection, whose closing bracket a writer can forget.
-    bracket: Option<char>,
-    kind: OpenKind,
-}
-
-enum OpenKind {
-    List(Vec<Node>),
-    Map {
-        entries: Vec<Entry>,
-        key: Option<(String, Position)>,
-    },
-}
-
-/// A finished node kept under its anchor, with its size for the expansion limits.
-struct Anchored {
-    node: Node,
-    values: usize,
-    text: usize,
-}
-
-/// Turns the parser's events into a [`Node`] tree, counting what aliases expand to.
-struct Builder<'y> {
-    yaml: &'y str,
-    lines: &'y LineIndex<'y>,
-    /// Byte offset of each character, when some are wider than a byte.
-    char_offsets: Option<Vec<usize>>,
-    open: Vec<Open>,
-    anchors: BTreeMap<usize, Anchored>,
-    root: Option<Node>,
-    values: usize,
-    text: usize,
-}
-
-impl<'y> Builder<'y> {
-    fn new(yaml: &'y str, lines: &'y LineIndex<'y>) -> Self {
-        let char_offsets = (!yaml.is_ascii()).then(|| {
-            yaml.char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(yaml.len()))
-                .collect()
-        });
-        Builder {
-            yaml,
-            lines,
-            char_offsets,
-            open: Vec::new(),
-            anchors: BTreeMap::new(),
-            root: None,
-            values: 0,
-            text: 0,
+    let mut source = yaml[start..].char_indices().peekable();
+    let mut chars = value.char_indices().peekable();
+    let mut wanted = offsets.iter().peekable();
+    let mut found = Vec::with_capacity(offsets.len());
+    while let Some(&(at, c)) = chars.peek() {
+        let &(from, s) = source.peek()?;
+        if is_space(c) && is_space(s) {
+            while chars.next_if(|&(_, c)| is_space(c)).is_some() {}
+            while source.next_if(|&(_, s)| is_space(s)).is_some() {}
+            continue;
         }
-    }
-
-    fn read(mut self) -> Result<Option<Node>, Fault> {
-        for event in Parser::new_from_str(self.yaml) {
-            let (event, span) = event.map_err(|err| self.scan_fault(&err))?;
-            self.event(event, span)?;
-        }
-        Ok(self.root)
-    }
-
-    /// The parser counts characters; the file is indexed by bytes.
-    fn byte(&self, char_index: usize) -> usize {
-        match &self.char_offsets {
-            Some(offsets) => offsets[char_index.min(offsets.len() - 1)],
-            None => char_index.min(self.yaml.len()),
-        }
-    }
-
-    fn position(&self, char_index: usize) -> Position {
-        self.lines.position(self.byte(char_index))
-    }
-
-    fn event(&mut self, event: Event, span: Span) -> Result<(), Fault> {
-        let position = self.position(span.start.index());
-        match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                self.grow(1, text.len(), position)?;
-                let verbatim = self.verbatim(&text, style, span);
-                let node = Node {
-                    value: resolve(text.into_owned(), style, tag.as_deref()),
-                    position,
-                    verbatim,
-                };
-                self.finish(node, anchor, 1, 0)
-            }
-            Event::SequenceStart(anchor, _) => self.start(span, anchor, OpenKind::List(Vec::new())),
-            Event::MappingStart(anchor, _) => self.start(
-                span,
-                anchor,
-                OpenKind::Map {
-                    entries: Vec::new(),
-                    key: None,
-                },
-            ),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(open) = self.open.pop() else {
-                    return Ok(());
-                };
-                let value = match open.kind {
-                    OpenKind::List(items) => Yaml::List(items),
-                    OpenKind::Map { entries, .. } => Yaml::Map(Map(entries)),
-                };
-                let node = Node {
-                    value,
-                    position: open.position,
-                    verbatim: None,
-                };
-                let values = self.values - open.values_before + 1;
-                let text = self.text - open.text_before;
-                self.finish(node, open.anchor, values, text)
-            }
-            Event::Alias(id) => {
-                let Some(&Anchored { values, text, .. }) = self.anchors.get(&id) else {
-                    return Err(Fault::new(
-                        position,
-                        "invalid front matter: this alias names no anchor",
-                        "define `&name` on a value before writing `*name`",
-                    ));
-                };
-                // Counted before copying, so a copy past the limits is never made.
-                self.grow(values, text, position)?;
-                let mut node = self.anchors[&id].node.clone();
-                // The copy is reported where the alias is written; what lies inside it
-                // keeps the anchor's positions, which is where its text is.
-                node.position = position;
-                node.verbatim = None;
-                self.finish(node, 0, values, text)
-            }
-            Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart(_)
-            | Event::DocumentEnd
-            | Event::Nothing => Ok(()),
-        }
-    }
-
-    /// Counts values and text produced, refusing a front matter that grows past the limits.
-    fn grow(&mut self, values: usize, text: usize, position: Position) -> Result<(), Fault> {
-        self.values += values;
-        self.text += text;
-        let help = "an alias (`*name`) copies everything under its anchor; repeat less, or write the values out";
-        if self.values > MAX_VALUES {
-            return Err(Fault::new(
-                position,
-                format!(
-                    "the front matter expands to more than {MAX_VALUES} values through aliases"
-                ),
-                help,
-            ));
-        }
-        if self.text > MAX_TEXT {
-            return Err(Fault::new(
-                position,
-                format!(
-                    "the front matter expands to more than {} MiB of text through aliases",
-                    MAX_TEXT >> 20
-                ),
-                help,
-            ));
-        }
-        Ok(())
-    }
-
-    fn start(&mut self, span: Span, anchor: usize, kind: OpenKind) -> Result<(), Fault> {
-        let position = self.position(span.start.index());
-        // A block collection's span is empty; a flow collection's is its opening bracket
-        // (after any anchor or tag).
-        let bracket = match self.yaml[self.byte(span.start.index())..self.byte(span.end.index())]
-            .chars()
-            .last()
-        {
-            Some(c @ ('[' | '{')) => Some(c),
-            _ => None,
-        };
-        if self.open.len() >= MAX_DEPTH {
-            return Err(Fault::new(
-                position,
-                format!("the front matter nests lists and mappings more than {MAX_DEPTH} deep"),
-                "flatten the structure",
-            ));
-        }
-        self.grow(1, 0, position)?;
-        self.open.push(Open {
-            position,
-            anchor,
-            values_before: self.values,
-            text_before: self.text,
-            bracket,
-            kind,
-        });
-        Ok(())
-    }
-
-    /// Places a finished node: under its anchor, then in its list or mapping, or as the root.
-    fn finish(
-        &mut self,
-        node: Node,
-        anchor: usize,
-        values: usize,
-        text: usize,
-    ) -> Result<(), Fault> {
-        if anchor != 0 {
-            let anchored = Anchored {
-                node: node.clone(),
-                values,
-                text,
-            };
-            self.anchors.insert(anchor, anchored);
-        }
-        let Some(parent) = self.open.last_mut() else {
-            self.root = Some(node);
-            return Ok(());
-        };
-        match &mut parent.kind {
-            OpenKind::List(items) => items.push(node),
-            OpenKind::Map { entries, key } => match key.take() {
-                None => *key = Some(key_of(node)?),
-                Some((key, key_position)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        return Err(Fault::new(
-                            key_position,
-                            format!("the key `{key}` is written twice in this mapping"),
-                            format!(
-                                "keep one `{key}:`; the first is on line {}",
-                                first.key_position.line
-                            ),
-                        ));
+        source.next();
+        let matches = match (written.quoting, s) {
+            (Quoting::Double, '\\') => {
+                let (_, escape) = source.next()?;
+                let decoded = match escape {
+                    '"' | '\\' | '/' => Some(escape),
+                    'x' | 'u' | 'U' => {
+                        let digits = match escape {
+                            'x' => 2,
+                            'u' => 4,
+                            _ => 8,
+                        };
+                        let hex: String = (0..digits)
+                            .filter_map(|_| source.next())
+                            .map(|(_, h)| h)
+                            .collect();
+                        u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
                     }
-                    entries.push(Entry {
-                        key,
-                        key_position,
-                        value: node,
-                    });
-                }
-            },
-        }
-        Ok(())
-    }
-
-    /// Where a scalar's value is written as is: the file offset of its first character.
-    /// Only the start of the span is trusted: in flow collections the parser's span can run
-    /// a character past the closing quote.
-    fn verbatim(&self, value: &str, style: ScalarStyle, span: Span) -> Option<usize> {
-        let start = self.byte(span.start.index());
-        let written = &self.yaml[start..];
-        let (offset, after) = match style {
-            ScalarStyle::Plain => (0, None),
-            ScalarStyle::SingleQuoted => (1, Some('\'')),
-            ScalarStyle::DoubleQuoted => (1, Some('"')),
-            ScalarStyle::Literal | ScalarStyle::Folded => return None,
+                    // Escapes that stand for spaces or line breaks cannot be told apart from
+                    // the runs above; give up rather than guess.
+                    _ => None,
+                };
+                decoded == Some(c)
+            }
+            (Quoting::Single, '\'') => source.next_if(|&(_, s)| s == '\'').is_some() && c == '\'',
+            _ => s == c,
         };
-        let rest = written.get(offset..)?.strip_prefix(value)?;
-        let closed = after.is_none_or(|quote| rest.starts_with(quote));
-        closed.then_some(start + offset)
-    }
-
-    fn scan_fault(&self, err: &ScanError) -> Fault {
-        let position = self.position(err.marker().index());
-        if err.info().contains("quoted scalar") {
-            // The parser stops where the quote's text runs out; the quote itself is the
-            // mistake, and the error marker is where it opens.
-            return Fault::new(
-                position,
-                "invalid front matter: this quoted value is never closed",
-                "end it with the same quote mark on the same line, or indent the lines it continues on",
-            );
+        if !matches {
+            return None;
         }
-        // A flow list or mapping still open on an earlier line is the likely cause.
-        let open_bracket = self
-            .open
-            .iter()
-            .rev()
-            .find_map(|open| Some((open.bracket?, open.position)))
-            .filter(|(_, at)| at.line < position.line);
-        let help = match open_bracket {
-            Some((bracket, at)) => format!(
-                "the `{bracket}` on line {}, column {} is not closed before this; close it with `{}`",
-                at.line,
-                at.column,
-                if bracket == '[' { ']' } else { '}' }
-            ),
-            None => "the front matter is YAML between two `---` lines; check indentation, quotes and brackets".to_string(),
-        };
-        Fault::new(
-            position,
-            format!("invalid front matter: {}", err.info()),
-            help,
-        )
-    }
-}
-
-/// A mapping key must be text (or a number or boolean, taken as written).
-fn key_of(node: Node) -> Result<(String, Position), Fault> {
-    match scalar_text(&node.value) {
-        Some(text) => Ok((text, node.position)),
-        None if node.value == Yaml::Null => Ok((String::new(), node.position)),
-        None => Err(Fault::new(
-            node.position,
-            format!(
-                "a front matter key must be text, not {}",
-                type_name(&node.value)
-            ),
-            "write keys as plain words, e.g. `title:`",
-        )),
-    }
-}
-
-/// A scalar's type under YAML 1.2's core schema: only plain scalars are anything but text.
-fn resolve(text: String, style: ScalarStyle, tag: Option<&Tag>) -> Yaml {
-    let forced_text = tag.is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
-    if !matches!(style, ScalarStyle::Plain) || forced_text {
-        return Yaml::String(text);
-    }
-    match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => Yaml::Null,
-        "true" | "True" | "TRUE" => Yaml::Bool(true),
-        "false" | "False" | "FALSE" => Yaml::Bool(false),
-        t if is_number(t) => Yaml::Number(text),
-        _ => Yaml::String(text),
-    }
-}
-
-/// The core schema's integers and floats.
-fn is_number(text: &str) -> bool {
-    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
-    if let Some(hex) = text.strip_prefix("0x") {
-        return digits(hex, 16);
-    }
-    if let Some(octal) = text.strip_prefix("0o") {
-        return digits(octal, 8);
-    }
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
-        return true;
-    }
-    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
-        None => (unsigned, None),
-    };
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some(("", fraction)) => digits(fraction, 10),
-        Some((whole, fraction)) => {
-            digits(whole, 10) && (fraction.is_empty() || digits(fraction, 10))
+        while wanted.next_if(|&&w| w <= at).is_some() {
+            found.push(start + from);
         }
-        None => digits(mantissa, 10),
-    };
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10));
-    mantissa_ok && exponent_ok
-}
-
-/// A scalar as text: strings as they are, numbers and booleans as written.
-pub fn scalar_text(value: &Yaml) -> Option<String> {
-    match value {
-        Yaml::String(s) | Yaml::Number(s) => Some(s.clone()),
-        Yaml::Bool(b) => Some(b.to_string()),
-        _ => None,
+        chars.next();
     }
-}
-
-/// Describes a value's YAML type for messages.
-pub fn type_name(value: &Yaml) -> &'static str {
-    match value {
-        Yaml::Null => "nothing",
-        Yaml::Bool(_) => "a boolean",
-        Yaml::Number(_) => "a number",
-        Yaml::String(_) => "a string",
-        Yaml::List(_) => "a list",
-        Yaml::Map(_) => "a mapping",
+    if let Some(quote) = quote {
+        source.next_if(|&(_, s)| s == quote)?;
     }
+    (found.len() == offsets.len()).then_some(found)
 }
 
 #[cfg(test)]
@@ -644,19 +270,32 @@ mod tests {
     }
 
     #[test]
-    fn places_inside_values_map_back_exactly_when_written_as_is() {
-        let fm = parse("---\nnote: \"see [a](a.md) é\"\nplain: x [b](b)\nesc: \"\\\" [c](c)\"\n")
-            .unwrap();
-        let note = fm.get("note").unwrap();
-        assert_eq!(fm.position_in(note, 4), Position::new(2, 12));
-        assert_eq!(
-            fm.position_in(fm.get("plain").unwrap(), 2),
-            Position::new(3, 10)
+    fn places_inside_values_map_back_to_the_file() {
+        let yaml = concat!(
+            "---\n",
+            "note: \"see [a](a.md) é\"\n",
+            "plain: x [b](b)\n",
+            "esc: \"\\\" [c](c)\"\n",
+            "single: 'it''s [d](d)'\n",
+            "folded: >\n  one\n  two [e](e)\n",
+            "block: |\n  one\n\n    [f](f)\n",
+            "anchored: &x see [g](g)\n",
+            "newline: \"a\\n[h](h)\"\n",
+            "copy: *x\n",
         );
-        assert_eq!(
-            fm.position_in(fm.get("esc").unwrap(), 2),
-            Position::new(4, 6)
-        );
+        let fm = parse(yaml).unwrap();
+        let at = |key: &str, offset: usize| fm.positions_in(fm.get(key).unwrap(), &[offset])[0];
+        assert_eq!(at("note", 4), Position::new(2, 12));
+        assert_eq!(at("plain", 2), Position::new(3, 10));
+        assert_eq!(at("esc", 2), Position::new(4, 10));
+        assert_eq!(at("single", 5), Position::new(5, 16));
+        assert_eq!(at("folded", 8), Position::new(8, 7));
+        assert_eq!(at("block", 7), Position::new(12, 5));
+        assert_eq!(at("anchored", 4), Position::new(13, 18));
+        // An escape that stands for a line break: the value's start.
+        assert_eq!(at("newline", 2), Position::new(14, 10));
+        // A copy made by an alias: where the alias is.
+        assert_eq!(at("copy", 0), Position::new(15, 7));
     }
 
     #[test]

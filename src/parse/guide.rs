@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use super::Inline;
-use super::front_matter::{FrontMatter, Map, Node, Yaml, scalar_text};
+use super::front_matter::{FrontMatter, scalar_text};
+use super::yaml::{Map, Node, Yaml};
 use crate::diagnostic::{Diagnostic, Position};
 
 #[derive(Debug)]

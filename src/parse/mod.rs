@@ -7,6 +7,7 @@
 pub mod front_matter;
 mod guide;
 pub mod markdown;
+mod yaml;
 
 pub use guide::{RawAnswer, RawFilter, RawNext, RawQuestion};
 
@@ -19,8 +20,9 @@ use std::path::Path;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::discover::{SourceFile, SourceKind};
-use front_matter::{FrontMatter, Node, Yaml, scalar_text, type_name};
+use front_matter::{FrontMatter, scalar_text, type_name};
 use markdown::{Body, LinkRef, Markdown};
+use yaml::{Node, Yaml};
 
 /// One Markdown source file, parsed.
 #[derive(Debug)]
@@ -237,13 +239,20 @@ impl<'a> Inline<'a> {
     /// Renders `text`, the value of `node`, and records its links.
     pub(super) fn html(&self, node: &Node, text: &str) -> String {
         let found = self.md.inline_links(text);
+        let offsets: Vec<usize> = found.iter().map(|(_, offset, _)| *offset).collect();
+        let positions = self.fm.positions_in(node, &offsets);
         self.links
             .borrow_mut()
-            .extend(found.into_iter().map(|(dest, offset, is_image)| LinkRef {
-                dest,
-                position: self.fm.position_in(node, offset),
-                is_image,
-            }));
+            .extend(
+                found
+                    .into_iter()
+                    .zip(positions)
+                    .map(|((dest, _, is_image), position)| LinkRef {
+                        dest,
+                        position,
+                        is_image,
+                    }),
+            );
         self.md.inline(text)
     }
 

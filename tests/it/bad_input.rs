@@ -342,15 +342,18 @@ fn aliases_that_expand_past_the_limit_are_refused() {
 #[test]
 fn front_matter_links_come_from_the_markdown_parser() {
     let book = Book::minimal();
-    // Code is not a link; an escaped quote cannot be mapped exactly, so the value's start is
-    // blamed; a link in a list item is pointed at exactly.
+    // Code is not a link. A link is pointed at exactly through quotes, escapes and folded
+    // lines; after an escape that stands for a line break, at the start of the value.
     book.write("content/about.md", "---\ntitle: About\nnav: true\nsummary: \"`[x](gone.md)` and \\\"[y](gone2.md)\\\"\"\n---\n");
-    book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: fast\n  api: x\npros:\n  - quick\n  - \"with [z](gone3.md)\"\n---\n");
+    book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed: fast\n  api: \"one\\ntwo [w](gone4.md)\"\npros:\n  - quick\n  - >\n    folded and\n    with [z](gone3.md)\n---\n");
     let run = book.run(&["check"]);
     run.failure(1)
-        .stderr_line("content/about.md:4:10: error: broken link: there is no page `gone2.md`")
+        .stderr_line("content/about.md:4:32: error: broken link: there is no page `gone2.md`")
         .stderr_line(
-            "content/models/alpha.md:8:11: error: broken link: there is no page `models/gone3.md`",
+            "content/models/alpha.md:10:10: error: broken link: there is no page `models/gone3.md`",
+        )
+        .stderr_line(
+            "content/models/alpha.md:5:8: error: broken link: there is no page `models/gone4.md`",
         );
     assert!(
         !run.stderr().contains("`gone.md`"),
