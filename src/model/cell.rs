@@ -30,14 +30,15 @@ pub enum CellValue {
 pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<Cell, Diagnostic> {
     let RawCell {
         key,
-        position,
+        value_position: position,
         value,
         note_html,
+        ..
     } = raw;
     let at = Place { shown, key: &key };
     let value = match (&dimension.kind, value) {
         (_, RawValue::One { text, .. }) if text == NOT_APPLICABLE => CellValue::NotApplicable,
-        (DimensionKind::Scale(levels), RawValue::One { text, position, .. }) => {
+        (DimensionKind::Scale(levels), RawValue::One { text, .. }) => {
             CellValue::Level(level_index(&at, dimension, levels, &text, position)?)
         }
         (DimensionKind::Scale(levels), RawValue::Many(_)) => {
@@ -51,7 +52,7 @@ pub fn resolve(shown: &Path, dimension: &DimensionSpec, raw: RawCell) -> Result<
                 levels.join(", ")
             )));
         }
-        (DimensionKind::Tags(levels), RawValue::One { text, position, .. }) => {
+        (DimensionKind::Tags(levels), RawValue::One { text, .. }) => {
             CellValue::Tags(vec![level_index(&at, dimension, levels, &text, position)?])
         }
         (DimensionKind::Tags(levels), RawValue::Many(items)) => {

@@ -72,6 +72,8 @@ pub struct RawCell {
     pub key: String,
     /// Where the dimension's key is written.
     pub position: Position,
+    /// Where the value (or the `value:` of a value with a note) is written.
+    pub value_position: Position,
     pub value: RawValue,
     pub note_html: Option<String>,
 }
@@ -81,7 +83,6 @@ pub enum RawValue {
     One {
         text: String,
         html: String,
-        position: Position,
     },
     /// Each item with its position.
     Many(Vec<(String, Position)>),
@@ -456,20 +457,24 @@ fn raw_cell(
         other => scalar_text(other).map(|text| RawValue::One {
             html: inline.html(node, &text),
             text,
-            position: node.position,
         }),
     });
+    let value_position = value.map_or(entry.value.position, |node| node.position);
     let Some(value) = raw else {
-        let position = value.map_or(entry.key_position, |node| node.position);
         problems.push(
-            Diagnostic::error(shown, position, format!("`{key}` has no usable value"))
-                .with_help("give one of the dimension's levels, a list of them, text, or `n/a`"),
+            Diagnostic::error(
+                shown,
+                value_position,
+                format!("`{key}` has no usable value"),
+            )
+            .with_help("give one of the dimension's levels, a list of them, text, or `n/a`"),
         );
         return None;
     };
     Some(RawCell {
         key: key.clone(),
         position: entry.key_position,
+        value_position,
         value,
         note_html,
     })

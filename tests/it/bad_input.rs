@@ -360,3 +360,19 @@ fn front_matter_links_come_from_the_markdown_parser() {
         "a link inside code was checked"
     );
 }
+
+#[test]
+fn values_of_the_wrong_shape_are_blamed_on_the_value() {
+    fails_keeping_the_site(|book| {
+        book.write(
+            "book.toml",
+            format!("{}\n[[dimension]]\nkey = \"os\"\nlabel = \"OS\"\nkind = \"tags\"\nlevels = [\"linux\", \"mac\"]\n", crate::harness::MINIMAL_TOML),
+        );
+        book.write(
+            "content/models/beta.md",
+            "---\ntitle: Beta\nvalues:\n  speed: [fast, slow]\n  api: n/a\n  os: [linux, windoze]\n---\n",
+        );
+    })
+    .stderr_line("content/models/beta.md:4:10: error: `speed` takes one level, not a list")
+    .stderr_line("content/models/beta.md:6:15: error: `windoze` is not a level of `os`");
+}
