@@ -323,10 +323,17 @@ mod tests {
         }
         let err = parse(&bomb).err().unwrap();
         assert!(
-            err.message.contains("values through aliases"),
+            err.message.contains("each copy an alias makes"),
             "{}",
             err.message
         );
+        let long = "y".repeat(1 << 20);
+        let text = format!(
+            "---\na: &x \"{long}\"\nb: [{}]\n",
+            vec!["*x"; 20].join(", ")
+        );
+        let err = parse(&text).err().unwrap();
+        assert!(err.message.contains("MiB of text"), "{}", err.message);
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::diagnostic::{Diagnostic, LineIndex, Position};
 /// to. An alias copies its anchor's whole tree, so a few lines of aliases can stand for
 /// billions of values; legitimate front matter stays far below this.
 pub const MAX_VALUES: usize = 100_000;
-/// The most text, in bytes, a front matter may expand to through aliases.
-pub const MAX_TEXT: usize = 16 << 20;
+/// The most text, in bytes, aliases may copy in one front matter.
+pub const MAX_COPIED_TEXT: usize = 16 << 20;
 /// The deepest nesting of lists and mappings; deeper trees are not front matter.
 pub const MAX_DEPTH: usize = 64;
 
@@ -130,6 +130,8 @@ enum OpenKind {
     Map {
         entries: Vec<Entry>,
         key: Option<(String, Position)>,
+        /// Where each key was first written, to find one written twice without a search.
+        seen: BTreeMap<String, Position>,
     },
 }
 
@@ -149,8 +151,12 @@ struct Builder<'y> {
     open: Vec<Open>,
     anchors: BTreeMap<usize, Anchored>,
     root: Option<Node>,
+    /// Values and text produced so far, copies included.
     values: usize,
     text: usize,
+    /// Text produced by aliases, and whether any alias was met.
+    copied_text: usize,
+    aliases_used: bool,
 }
 
 impl<'y> Builder<'y> {
@@ -170,6 +176,8 @@ impl<'y> Builder<'y> {
             root: None,
             values: 0,
             text: 0,
+            copied_text: 0,
+            aliases_used: false,
         }
     }
 
@@ -197,7 +205,8 @@ impl<'y> Builder<'y> {
         let position = self.position(span.start.index());
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                self.grow(1, text.len(), position)?;
+                let size = text.len();
+                self.grow(1, size, false, position)?;
                 let quoting = match style {
                     ScalarStyle::Plain => Quoting::Plain,
                     ScalarStyle::SingleQuoted => Quoting::Single,
@@ -213,7 +222,7 @@ impl<'y> Builder<'y> {
                     position,
                     written: Some(written),
                 };
-                self.finish(node, anchor, 1, 0)
+                self.finish(node, anchor, 1, size)
             }
             Event::SequenceStart(anchor, _) => self.start(span, anchor, OpenKind::List(Vec::new())),
             Event::MappingStart(anchor, _) => self.start(
@@ -222,6 +231,7 @@ impl<'y> Builder<'y> {
                 OpenKind::Map {
                     entries: Vec::new(),
                     key: None,
+                    seen: BTreeMap::new(),
                 },
             ),
             Event::SequenceEnd | Event::MappingEnd => {
@@ -250,7 +260,7 @@ impl<'y> Builder<'y> {
                     ));
                 };
                 // Counted before copying, so a copy past the limits is never made.
-                self.grow(values, text, position)?;
+                self.grow(values, text, true, position)?;
                 let mut node = self.anchors[&id].node.clone();
                 // The copy is reported where the alias is written; what lies inside it
                 // keeps the anchor's positions, which is where its text is.
@@ -267,25 +277,42 @@ impl<'y> Builder<'y> {
     }
 
     /// Counts values and text produced, refusing a front matter that grows past the limits.
-    fn grow(&mut self, values: usize, text: usize, position: Position) -> Result<(), Fault> {
+    /// Counts the values and text produced, refusing a front matter that grows past the
+    /// limits. `copied` is true for what an alias copies: text written in the file is
+    /// bounded by the file, copies only by the limit.
+    fn grow(
+        &mut self,
+        values: usize,
+        text: usize,
+        copied: bool,
+        position: Position,
+    ) -> Result<(), Fault> {
         self.values += values;
         self.text += text;
-        let help = "an alias (`*name`) copies everything under its anchor; repeat less, or write the values out";
+        if copied {
+            self.aliases_used = true;
+            self.copied_text += text;
+        }
+        let help = if self.aliases_used {
+            "an alias (`*name`) copies everything under its anchor; repeat less, or write the values out"
+        } else {
+            "front matter holds a page's settings and a model's values; keep bulk data out of it"
+        };
         if self.values > MAX_VALUES {
             return Err(Fault::new(
                 position,
                 format!(
-                    "the front matter expands to more than {MAX_VALUES} values through aliases"
+                    "the front matter holds more than {MAX_VALUES} values, counting each copy an alias makes"
                 ),
                 help,
             ));
         }
-        if self.text > MAX_TEXT {
+        if self.copied_text > MAX_COPIED_TEXT {
             return Err(Fault::new(
                 position,
                 format!(
-                    "the front matter expands to more than {} MiB of text through aliases",
-                    MAX_TEXT >> 20
+                    "aliases copy more than {} MiB of text in this front matter",
+                    MAX_COPIED_TEXT >> 20
                 ),
                 help,
             ));
@@ -311,7 +338,7 @@ impl<'y> Builder<'y> {
                 "flatten the structure",
             ));
         }
-        self.grow(1, 0, position)?;
+        self.grow(1, 0, false, position)?;
         self.open.push(Open {
             position,
             anchor,
@@ -345,17 +372,14 @@ impl<'y> Builder<'y> {
         };
         match &mut parent.kind {
             OpenKind::List(items) => items.push(node),
-            OpenKind::Map { entries, key } => match key.take() {
+            OpenKind::Map { entries, key, seen } => match key.take() {
                 None => *key = Some(key_of(node)?),
                 Some((key, key_position)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
+                    if let Some(first) = seen.insert(key.clone(), key_position) {
                         return Err(Fault::new(
                             key_position,
                             format!("the key `{key}` is written twice in this mapping"),
-                            format!(
-                                "keep one `{key}:`; the first is on line {}",
-                                first.key_position.line
-                            ),
+                            format!("keep one `{key}:`; the first is on line {}", first.line),
                         ));
                     }
                     entries.push(Entry {
