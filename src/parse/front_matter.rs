@@ -310,6 +310,13 @@ mod tests {
         assert_eq!(kind("e"), "nothing");
         assert_eq!(kind("f"), "a string");
         assert_eq!(kind("g"), "a string");
+        let fm = parse("---\na: 0x1f\nb: 0o17\nc: +3\nd: 1.5\ne: yes\n").unwrap();
+        let whole = |k: &str| yaml::integer(&fm.get(k).unwrap().value);
+        assert_eq!(whole("a"), Some(31));
+        assert_eq!(whole("b"), Some(15));
+        assert_eq!(whole("c"), Some(3));
+        assert_eq!(whole("d"), None);
+        assert_eq!(whole("e"), None, "YAML 1.2: `yes` is text");
     }
 
     #[test]

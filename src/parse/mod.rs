@@ -300,13 +300,17 @@ fn page_meta(
     };
     let order = match fm.get("order") {
         None => 0,
-        Some(node) => match &node.value {
-            Yaml::Number(n) if n.parse::<i64>().is_ok() => n.parse().unwrap_or_default(),
-            value => {
+        Some(node) => match yaml::integer(&node.value) {
+            Some(order) => order,
+            None => {
+                let what = match &node.value {
+                    Yaml::Number(n) => format!("`{n}`"),
+                    value => type_name(value).to_string(),
+                };
                 problems.push(Diagnostic::error(
                     shown,
                     node.position,
-                    format!("`order` must be a whole number, not {}", type_name(value)),
+                    format!("`order` must be a whole number, not {what}"),
                 ));
                 0
             }

@@ -487,6 +487,20 @@ fn is_number(text: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+/// A whole number as YAML's core schema writes it: decimal, `0x` hexadecimal or `0o` octal.
+pub fn integer(value: &Yaml) -> Option<i64> {
+    let Yaml::Number(text) = value else {
+        return None;
+    };
+    if let Some(hex) = text.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return i64::from_str_radix(octal, 8).ok();
+    }
+    text.parse().ok()
+}
+
 /// A scalar as text: strings as they are, numbers and booleans as written.
 pub fn scalar_text(value: &Yaml) -> Option<String> {
     match value {
