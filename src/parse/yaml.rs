@@ -324,10 +324,10 @@ impl<'y> Builder<'y> {
         let position = self.position(span.start.index());
         // A block collection's span is empty; a flow collection's is its opening bracket
         // (after any anchor or tag).
-        let bracket = match self.yaml[self.byte(span.start.index())..self.byte(span.end.index())]
-            .chars()
-            .last()
-        {
+        let written = self
+            .yaml
+            .get(self.byte(span.start.index())..self.byte(span.end.index()));
+        let bracket = match written.and_then(|text| text.chars().last()) {
             Some(c @ ('[' | '{')) => Some(c),
             _ => None,
         };
