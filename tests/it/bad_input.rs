@@ -376,3 +376,12 @@ fn values_of_the_wrong_shape_are_blamed_on_the_value() {
     .stderr_line("content/models/beta.md:4:10: error: `speed` takes one level, not a list")
     .stderr_line("content/models/beta.md:6:15: error: `windoze` is not a level of `os`");
 }
+
+#[test]
+fn answers_may_share_a_question_through_an_alias() {
+    let book = Book::minimal();
+    book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Need speed?\n  answers:\n    - label: Yes\n      question: &more\n        text: Really sure?\n        answers:\n          - label: Yes\n            model: alpha\n          - label: No\n            model: beta\n    - label: No\n      question: *more\n---\n");
+    book.build().success();
+    let guide = book.read("public/guide/index.html");
+    assert_eq!(guide.matches("Really sure?").count(), 2, "{guide}");
+}
