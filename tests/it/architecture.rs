@@ -76,6 +76,7 @@ fn stages_do_not_reach_back() {
                 "parse/mod.rs",
                 "parse/front_matter.rs",
                 "parse/yaml.rs",
+                "parse/model_page.rs",
                 "parse/markdown.rs",
                 "parse/guide.rs",
             ],
