@@ -4,13 +4,14 @@
 //! guide pages (no `<html>` or `<head>`, every class and id under `vs-`), with their stylesheet
 //! and scripts inline, for a Sphinx `raw` directive. `embed/matrix.rst` and `embed/guide.rst`
 //! are reStructuredText (a `list-table` with the notes as footnotes, and nested lists) for
-//! builders that cannot take HTML: LaTeX, epub, man, text.
+//! builders that cannot take HTML: LaTeX, epub, man, text. `embed/data.json` is the same
+//! comparison as data (see [`super::data`]).
 
 use std::fmt::Write as _;
 
 use tera::Context;
 
-use super::{Contents, Output, Theme, guide_context, matrix_context, views};
+use super::{Contents, Output, Theme, data, guide_context, matrix_context, views};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Next, Question, Site};
 use crate::urls;
@@ -34,6 +35,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostic> {
     outputs.push(text_output(
         "embed/matrix.rst",
         matrix_rst(site, &link, &root),
+    ));
+    outputs.push(text_output(
+        "embed/data.json",
+        data::render(site, &link, &root),
     ));
     if let Some(guide) = &site.guide {
         let mut context = context;

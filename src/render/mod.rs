@@ -3,6 +3,7 @@
 //! Owns the theme (tera) and highlighting (syntect). Produces a sorted list of [`Output`]s;
 //! writing them is the next stage's job, so `check` can render without touching the disk.
 
+mod data;
 mod embed;
 pub mod highlight;
 pub mod theme;

@@ -31,7 +31,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("tokio", &["src/serve/http.rs", "src/serve/mod.rs"]),
     ("futures_util", &["src/serve/http.rs"]),
     ("notify_debouncer_full", &["src/serve/watch.rs"]),
-    ("serde_json", &["src/serve/mod.rs"]),
+    ("serde_json", &["src/serve/mod.rs", "src/render/data.rs"]),
 ];
 
 #[test]

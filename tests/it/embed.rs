@@ -147,3 +147,103 @@ fn strip_between(text: &str, open: &str, close: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn data_json_holds_the_comparison_as_data() {
+    let book = built_with("\n[build]\nbase-url = \"https://site.example/c/\"\n");
+    book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Need *speed*?\n  answers:\n    - label: Yes\n      why: Alpha is fast.\n      model: alpha\n      preset: Fast ones\n      filters:\n        speed: [fast]\n    - label: No\n      question:\n        text: Sure?\n        answers:\n          - label: Yes\n            model: beta\n---\n");
+    book.build().success();
+    let data = book.read("public/embed/data.json");
+    let expected = r#"{
+  "format": 1,
+  "title": "Fixture",
+  "language": "en",
+  "dimensions": [
+    {
+      "key": "speed",
+      "label": "Speed",
+      "help": "How fast it is.",
+      "kind": "scale",
+      "facet": true,
+      "levels": [
+        "slow",
+        "medium",
+        "fast"
+      ]
+    },
+    {
+      "key": "api",
+      "label": "API",
+      "help": "",
+      "kind": "text",
+      "facet": false,
+      "levels": []
+    }
+  ],
+  "models": [
+    {
+      "slug": "alpha",
+      "title": "Alpha",
+      "summary": "",
+      "url": "https://site.example/c/models/alpha/",
+      "values": [
+        {
+          "levels": [
+            "fast"
+          ]
+        },
+        {
+          "html": "<code>alpha.run()</code>"
+        }
+      ]
+    },
+    {
+      "slug": "beta",
+      "title": "Beta",
+      "summary": "",
+      "url": "https://site.example/c/models/beta/",
+      "values": [
+        {
+          "levels": [
+            "slow"
+          ],
+          "note": 1
+        },
+        {
+          "na": true
+        }
+      ]
+    }
+  ],
+  "notes": [
+    "see <code>beta.wait()</code> and <a href=\"https://site.example/c/models/alpha/index.html\">alpha</a>"
+  ],
+  "guide": {
+    "id": "q",
+    "html": "Need <em>speed</em>?",
+    "answers": [
+      {
+        "html": "Yes",
+        "why": "Alpha is fast.",
+        "model": "alpha",
+        "preset": "Fast ones"
+      },
+      {
+        "html": "No",
+        "question": {
+          "id": "q-2",
+          "html": "Sure?",
+          "answers": [
+            {
+              "html": "Yes",
+              "model": "beta"
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+"#;
+    assert_eq!(data, expected);
+}
