@@ -72,18 +72,38 @@ if grep -n "skipped: needs Python" "$report"; then
   exit 1
 fi
 
-# Sphinx and python-docs-theme for the embedding example, in a virtual environment of our own,
-# made with the newest Python 3 here and the versions pinned in examples/sphinx/requirements.txt.
-venv=target/sphinx-venv
-requirements=examples/sphinx/requirements.txt
-if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
-  echo "== installing Sphinx and python-docs-theme into $venv"
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
-  cp "$requirements" "$venv/requirements.txt"
-fi
-export SPHINX_BUILD="$PWD/$venv/bin/sphinx-build"
+# The Python package and the Sphinx example. maturin (from PyPI, pinned in
+# python/requirements-build.txt) packages the binary into the versus wheel with the dev profile,
+# the one the tests use (release is for benchmarks), reusing target/debug. The wheel goes into a
+# fresh virtual environment, where `versus --version` must work, and into one with only Sphinx and
+# python-docs-theme (examples/sphinx/requirements.txt), whose sphinx-build the browser tests run.
+# Both cached environments are made with the newest Python 3 here and remade when a pin changes.
+python_env() { # python_env DIR REQUIREMENTS
+  if ! cmp -s "$2" "$1/requirements.txt" 2>/dev/null; then
+    echo "== installing $2 into $1"
+    rm -rf "$1"
+    "$python" -m venv "$1"
+    "$1/bin/pip" install --quiet --disable-pip-version-check -r "$2"
+    cp "$2" "$1/requirements.txt"
+  fi
+}
+python_env target/maturin-venv python/requirements-build.txt
+python_env target/sphinx-venv examples/sphinx/requirements.txt
+echo "== the versus wheel (maturin build --profile dev)"
+rm -rf target/wheels target/wheel-venv
+target/maturin-venv/bin/maturin build --quiet --locked --profile dev --out target/wheels
+wheel=$(echo target/wheels/versus-*.whl)
+"$python" -m venv --without-pip target/wheel-venv
+target/sphinx-venv/bin/pip --python target/wheel-venv/bin/python install --quiet --disable-pip-version-check --no-deps "$wheel"
+installed=$(target/wheel-venv/bin/versus --version)
+[ "$installed" = "$(target/debug/versus --version)" ] || { echo "the wheel's versus says: $installed" >&2; exit 1; }
+target/wheel-venv/bin/python -c 'import versus'
+echo "   $wheel: $installed"
+target/sphinx-venv/bin/pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+echo "== the Sphinx extension's unit tests (python/tests, on the shipped book's data)"
+target/debug/versus build . --dest target/python-tests-site
+VERSUS_DATA=target/python-tests-site/embed/data.json target/sphinx-venv/bin/python -m unittest discover --quiet -s python/tests
+export SPHINX_BUILD="$PWD/target/sphinx-venv/bin/sphinx-build"
 
 echo "== browser tests (headless Chromium, axe-core, Nu HTML Checker, Sphinx)"
 # From the lockfile, without install scripts: nothing may download a browser or a runtime.

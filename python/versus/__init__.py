@@ -1,0 +1,1 @@
+"""versus: the `versus` binary and, in :mod:`versus.sphinx`, a Sphinx extension."""
