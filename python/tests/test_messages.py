@@ -43,6 +43,7 @@ class Fragment(unittest.TestCase):
         '<a href="#vs-note-1" id="vs-ref-1">1</a></sup></td>'
         '<li id="vs-note-1">see <code>x()</code> and <a href="https://x.org/">docs</a> <a class="vs-note-back" href="#vs-ref-1">↩</a></li>'
         '<button class="vs-preset" data-why="Because &lt;fast&gt;.">Fast</button><script>const s = "Speed";</script>'
+        '<tr data-model="a" data-search="alpha fast see x() and docs breakfast">'
     )
 
     def test_translated_runs_are_replaced_and_the_rest_is_kept(self):
@@ -65,7 +66,8 @@ class Fragment(unittest.TestCase):
             '<th data-key="k">Vitesse</th><td data-levels="fast|slow"> rapide, lent <sup class="vs-note-ref">'
             '<a href="#vs-note-1" id="vs-ref-1">1</a></sup></td>'
             '<li id="vs-note-1">voir <code>x()</code> et <a href="https://x.org/">la doc</a> <a class="vs-note-back" href="#vs-ref-1">↩</a></li>'
-            '<button class="vs-preset" data-why="Parce que &lt;rapide&gt;.">Fast</button><script>const s = "Speed";</script>',
+            '<button class="vs-preset" data-why="Parce que &lt;rapide&gt;.">Fast</button><script>const s = "Speed";</script>'
+            '<tr data-model="a" data-search="alpha fast see x() and docs breakfast rapide voir x() et la doc">',
         )
 
     def test_without_translations_the_fragment_is_unchanged(self):

@@ -123,6 +123,10 @@ test("the French page shows the translated strings in the working fragments", as
   await facet.locator("input").check();
   const shown = await page.$$eval("#vs-matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model));
   assert.deepEqual(shown, ["threads", "free-threading", "coroutines"]);
+  await page.click("#vs-reset");
+  await page.fill("#vs-search", "Limité par les E/S");
+  assert.deepEqual(await page.$$eval("#vs-matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model)), ["threads", "free-threading", "coroutines"], "the free-text filter finds French words");
+  await page.click("#vs-reset");
   await page.click('button.vs-preset[data-preset="cpu-bound-free-threaded-build"]');
   assert.equal(await page.textContent("#vs-preset-why"), "Calcul, build sans GIL: Les threads exécutent alors du code Python sur tous les cœurs et partagent les données sans copie.");
   assert.equal(await page.evaluate(() => document.querySelector(".vs-root").dataset.vsTheme), "dark");

@@ -21,6 +21,7 @@ TOKENS = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)", re.S
 # The inline markup versus renders from Markdown; an <a> of the fragment's own has a class or id.
 INLINE = re.compile(r"^</?(?:em|strong|code|del|a)(?:\s(?![^>]*\b(?:class|id)=)[^>]*)?>$")
 WHY = re.compile(r'data-why="([^"]*)"')
+SEARCH = re.compile(r'data-search="([^"]*)"')
 
 
 def translate(fragment: str, messages: list[Message], translations: dict[str, str]) -> str:
@@ -31,6 +32,7 @@ def translate(fragment: str, messages: list[Message], translations: dict[str, st
     if not shown:
         return fragment
     why = {_key(html_to_text(m.html)): to_text(translations[m.id]) for m in messages if _key(m.html) in shown}
+    search = {text.lower(): translated.lower() for text, translated in why.items() if text}
     out: list[str] = []
     run: list[str] = []
     for token in TOKENS.split(fragment):
@@ -39,7 +41,7 @@ def translate(fragment: str, messages: list[Message], translations: dict[str, st
         if token.startswith("<") and not INLINE.match(token):
             out.append(_run(run, shown))
             run = []
-            out.append(token if token.startswith(("<script", "<style")) else _why(token, why))
+            out.append(token if token.startswith(("<script", "<style")) else _attributes(token, why, search))
         else:
             run.append(token)
     out.append(_run(run, shown))
@@ -79,9 +81,17 @@ def _text(token: str, shown: dict[str, str]) -> str:
     return token
 
 
-def _why(tag: str, why: dict[str, str]) -> str:
+def _attributes(tag: str, why: dict[str, str], search: dict[str, str]) -> str:
+    """A preset's reason, translated; a row's search text, with the translations of the
+    strings it contains added, so the free-text filter finds words of either language."""
+
     def swap(match: re.Match[str]) -> str:
         text = why.get(_key(match[1]))
         return f'data-why="{html.escape(text)}"' if text else match[0]
 
-    return WHY.sub(swap, tag)
+    def extend(match: re.Match[str]) -> str:
+        text = html.unescape(match[1])
+        found = [t for o, t in search.items() if re.search(rf"(?<!\w){re.escape(o)}(?!\w)", text)]
+        return f'data-search="{html.escape(" ".join([text, *found]))}"' if found else match[0]
+
+    return SEARCH.sub(extend, WHY.sub(swap, tag))
