@@ -48,9 +48,9 @@ def find_binary(configured: str | None) -> Path | None:
         return Path(configured)
     scripts = Path(sysconfig.get_path("scripts"))
     for folder in (scripts, Path(sys.executable).parent):
-        candidate = folder / "versus"
-        if candidate.is_file():
-            return candidate
+        for name in ("versus", "versus.exe"):
+            if (folder / name).is_file():
+                return folder / name
     found = shutil.which("versus")
     return Path(found) if found else None
 
