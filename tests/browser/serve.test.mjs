@@ -34,7 +34,7 @@ test("an open page reloads by itself after an edit, and shows then clears the ov
 
   writeFileSync(file, original.replace("startup: large", "startup: enormous"));
   await page.waitForSelector("#versus-overlay", { timeout: 10000 });
-  assert.match(await page.textContent("#versus-overlay"), /content\/models\/alpha\.md:8:3: error: `enormous` is not a level of `startup`/);
+  assert.match(await page.textContent("#versus-overlay"), /content\/models\/alpha\.md:8:12: error: `enormous` is not a level of `startup`/);
   assert.equal(await page.textContent("main h1"), "Alpha edited", "the last good page stays underneath");
 
   writeFileSync(file, original);
