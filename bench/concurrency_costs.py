@@ -5,14 +5,20 @@ subinterpreters (where the interpreter has them), it prints the median time to s
 unit and the resident memory each adds. The book quotes its output, labelled with the
 machine and Python version it ran on.
 
-Run: python3 bench/concurrency_costs.py [--quick]
+With --runs N it measures N times, each in a fresh interpreter (so memory freed by one run
+cannot flatter the next), and prints the median of the N runs for every figure with their
+range, and the load average before and after, since a busy machine slows every start.
+
+Run: python3 bench/concurrency_costs.py [--quick] [--runs N]
 """
 
 import asyncio
+import json
 import multiprocessing
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -128,30 +134,84 @@ def fmt(value, unit):
     return "n/a" if value is None else f"{value:,.3f} {unit}" if value < 10 else f"{value:,.1f} {unit}"
 
 
+def measure_all(quick):
+    """Every figure of one run, as [label, milliseconds, KiB, memory note] rows."""
+    n_threads, n_tasks, n_processes, n_interps = (50, 2_000, 3, 3) if quick else (200, 100_000, 15, 10)
+    rows = []
+    ms, kib = measure_threads(n_threads)
+    rows.append([f"thread ({n_threads})", ms, kib, ""])
+    ms, kib = measure_tasks(n_tasks)
+    rows.append([f"asyncio task ({n_tasks:,})", ms, kib, ""])
+    for method in multiprocessing.get_all_start_methods():
+        ms, kib = measure_processes(method, n_processes)
+        default = " (default)" if method == multiprocessing.get_start_method() else ""
+        rows.append([f"process, {method}{default} ({n_processes})", ms, kib, " (child's PSS)"])
+    result = measure_interpreters(n_interps)
+    if result is None:
+        rows.append(["subinterpreter", None, None, " (needs Python 3.14)"])
+    else:
+        ms, kib = result
+        rows.append([f"subinterpreter ({n_interps})", ms, kib, ""])
+    return rows
+
+
+def median_of_runs(runs):
+    """Combines the rows of several runs: the median of each figure, and its range."""
+    combined = []
+    for rows in zip(*runs):
+        label, note = rows[0][0], rows[0][3]
+        cells = []
+        for column, unit in ((1, "ms"), (2, "KiB")):
+            values = [row[column] for row in rows if row[column] is not None]
+            if not values:
+                cells.append("n/a")
+                continue
+            cells.append(f"{fmt(statistics.median(values), unit)} "
+                         f"({fmt(min(values), unit)} to {fmt(max(values), unit)})")
+        combined.append((label, cells[0], cells[1] + note))
+    return combined
+
+
+def runs_in_fresh_interpreters(count, quick):
+    """Runs this script `count` times, each in a new interpreter, and returns their rows."""
+    command = [sys.executable, os.path.abspath(__file__), "--json"] + (["--quick"] if quick else [])
+    return [json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            for _ in range(count)]
+
+
+def load_average():
+    try:
+        return " / ".join(f"{load:.2f}" for load in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main():
     quick = "--quick" in sys.argv
-    n_threads, n_tasks, n_processes, n_interps = (50, 2_000, 3, 3) if quick else (200, 100_000, 15, 10)
+    if "--json" in sys.argv:
+        print(json.dumps(measure_all(quick)))
+        return
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 1
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()
     print(f"Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
     print(f"Python: {platform.python_implementation()} {platform.python_version()}"
           f"{'' if gil else ' (free-threaded, GIL off)'}")
+    if runs == 1:
+        print()
+        print("| unit | start one (median) | resident memory per unit |")
+        print("|---|---|---|")
+        for label, ms, kib, note in measure_all(quick):
+            print(f"| {label} | {fmt(ms, 'ms')} | {fmt(kib, 'KiB')}{note} |")
+        return
+    print(f"Load average (1, 5, 15 min) before: {load_average()}")
+    results = runs_in_fresh_interpreters(runs, quick)
+    print(f"Load average (1, 5, 15 min) after: {load_average()}")
+    print(f"Runs: {runs}, each in a fresh interpreter; median of the runs (lowest to highest)")
     print()
-    print("| unit | start one (median) | resident memory per unit |")
+    print("| unit | start one | resident memory per unit |")
     print("|---|---|---|")
-    ms, kib = measure_threads(n_threads)
-    print(f"| thread ({n_threads}) | {fmt(ms, 'ms')} | {fmt(kib, 'KiB')} |")
-    ms, kib = measure_tasks(n_tasks)
-    print(f"| asyncio task ({n_tasks:,}) | {fmt(ms, 'ms')} | {fmt(kib, 'KiB')} |")
-    for method in multiprocessing.get_all_start_methods():
-        ms, kib = measure_processes(method, n_processes)
-        default = " (default)" if method == multiprocessing.get_start_method() else ""
-        print(f"| process, {method}{default} ({n_processes}) | {fmt(ms, 'ms')} | {fmt(kib, 'KiB')} (child's PSS) |")
-    result = measure_interpreters(n_interps)
-    if result is None:
-        print("| subinterpreter | needs Python 3.14 | |")
-    else:
-        ms, kib = result
-        print(f"| subinterpreter ({n_interps}) | {fmt(ms, 'ms')} | {fmt(kib, 'KiB')} |")
+    for label, start, memory in median_of_runs(results):
+        print(f"| {label} | {start} | {memory} |")
 
 
 if __name__ == "__main__":
