@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::model::{CellValue, Page, Site};
-use crate::parse::markdown::LinkRef;
+use crate::parse::markdown::{LinkRef, Segment};
+use crate::render::highlight;
 use crate::render::{Contents, Output};
 use crate::urls::{self, Target};
 
@@ -45,13 +46,20 @@ pub fn check(site: &Site, outputs: &[Output], guide_path: &Path) -> Findings {
         let (Some(relative), Some(shown)) = (&page.relative, &page.source) else {
             continue;
         };
+        let mut suggestions = Suggestions::default();
         for link in &page.links {
-            let target = check_link(&index, page, relative, shown, link, &mut findings);
+            let source = LinkSource {
+                page,
+                relative,
+                shown,
+            };
+            let target = check_link(&index, &source, link, &mut suggestions, &mut findings);
             if let Some(target) = target {
                 edges.entry(page.dir.as_str()).or_default().insert(target);
             }
         }
     }
+    check_code_blocks(site, &mut findings.problems);
     check_orphans(site, &edges, &mut findings.problems);
     check_dimensions(site, &mut findings.problems);
     check_guide(site, guide_path, &mut findings.problems);
@@ -88,15 +96,59 @@ impl<'a> SiteIndex<'a> {
     }
 }
 
+/// The page a link is written on.
+struct LinkSource<'a> {
+    page: &'a Page,
+    relative: &'a Path,
+    shown: &'a Path,
+}
+
+/// How many "did you mean" searches one page may still make. Each compares a name with every
+/// candidate (every id of the target page, every file), so an unbounded number would make a
+/// page of many broken links cost the square of its size; past the budget, the help is
+/// general.
+struct Suggestions {
+    left: usize,
+}
+
+/// Enough for a writer's real mistakes on one page.
+pub const SUGGESTIONS_PER_PAGE: usize = 20;
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Suggestions {
+            left: SUGGESTIONS_PER_PAGE,
+        }
+    }
+}
+
+impl Suggestions {
+    fn near<'c>(
+        &mut self,
+        wanted: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<&'c str> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        did_you_mean(wanted, candidates)
+    }
+}
+
 /// Checks one link; returns the page directory it leads to, for reachability.
 fn check_link(
     index: &SiteIndex,
-    page: &Page,
-    relative: &Path,
-    shown: &Path,
+    from: &LinkSource,
     link: &LinkRef,
+    suggestions: &mut Suggestions,
     findings: &mut Findings,
 ) -> Option<String> {
+    let LinkSource {
+        page,
+        relative,
+        shown,
+    } = *from;
     let error = |message: String| Diagnostic::error(shown, link.position, message);
     let (file, fragment, leads_to) = match urls::resolve_link(relative, &link.dest) {
         Target::External => {
@@ -127,7 +179,7 @@ fn check_link(
                 Some(target.dir.clone()),
             ),
             None => {
-                let help = match did_you_mean(&source, index.sources.keys().map(String::as_str)) {
+                let help = match suggestions.near(&source, index.sources.keys().map(String::as_str)) {
                     Some(near) => format!("did you mean `{near}`? Paths are relative to this file"),
                     None => "link to a Markdown file of the content folder; paths are relative to this file".to_string(),
                 };
@@ -144,7 +196,7 @@ fn check_link(
     };
     if !index.files.contains(file.as_str()) {
         let what = if link.is_image { "image" } else { "file" };
-        let help = match did_you_mean(&file, index.files.iter().copied()) {
+        let help = match suggestions.near(&file, index.files.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? Paths are relative to this file"),
             None => "paths are relative to this file; files in the content folder are copied to the site".to_string(),
         };
@@ -160,7 +212,7 @@ fn check_link(
         && !fragment.is_empty()
         && !ids.contains(&fragment)
     {
-        let help = match did_you_mean(&fragment, ids.iter().map(String::as_str)) {
+        let help = match suggestions.near(&fragment, ids.iter().map(String::as_str)) {
             Some(near) => format!("did you mean `#{near}`?"),
             None => format!("headings get ids from their text; see the ids in {file}"),
         };
@@ -205,6 +257,40 @@ fn check_orphans(
                     "link to it from another page, or put it in the navigation with `nav: true`",
                 ),
             );
+        }
+    }
+}
+
+/// Code blocks that build accepts but that are likely mistakes: an output block with prose
+/// between it and the sample before it, and blocks too big to highlight.
+fn check_code_blocks(site: &Site, problems: &mut Diagnostics) {
+    for page in site.pages() {
+        let Some(shown) = &page.source else {
+            continue;
+        };
+        let mut after_code = false;
+        for segment in &page.body.segments {
+            let Segment::Code(block) = segment else {
+                after_code = false;
+                continue;
+            };
+            if block.lang.as_deref() == Some("output") && !after_code {
+                problems.push(
+                    Diagnostic::warning(shown, block.position, "this output block does not follow a code sample, so nothing checks it and readers cannot tell whose output it is")
+                        .with_help("put the output block right after its sample, with nothing between them, or make it a `text` block"),
+                );
+            }
+            if let Some(reason) = highlight::too_big(&block.code) {
+                problems.push(
+                    Diagnostic::warning(
+                        shown,
+                        block.position,
+                        format!("this code block is shown without highlighting: {reason}"),
+                    )
+                    .with_help("split the block, or link to the file instead of including it"),
+                );
+            }
+            after_code = true;
         }
     }
 }

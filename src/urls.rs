@@ -53,26 +53,12 @@ pub fn base_path(url: &str) -> String {
     }
 }
 
-/// Stands for "the relative path to the site root" in links made before the page they end up
-/// on is known: Markdown from front matter appears on several pages at different depths.
-/// Rendering replaces it once per page with [`root_from`] that page.
-pub const ROOT_MARKER: &str = "@versus-root/";
-
-/// Replaces [`ROOT_MARKER`] in the finished HTML of the page at `dir`.
-pub fn resolve_root(html: String, dir: &str) -> String {
-    if html.contains(ROOT_MARKER) {
-        html.replace(ROOT_MARKER, &root_from(dir))
-    } else {
-        html
-    }
-}
-
 /// Where a link written in a Markdown file points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// Another site (has a scheme such as `https:`), listed but never fetched.
     External,
-    /// `#anchor` on the same page.
+    /// `#anchor` on the same page; also an empty link and `?query` (the fragment is empty).
     SamePage(String),
     /// `/path`: breaks under a sub-path and from file://.
     Absolute,
@@ -97,7 +83,8 @@ pub fn resolve_link(source: &Path, dest: &str) -> Target {
     if is_external(dest) {
         return Target::External;
     }
-    if let Some(fragment) = dest.strip_prefix('#') {
+    if dest.is_empty() || dest.starts_with('?') || dest.starts_with('#') {
+        let fragment = dest.split_once('#').map_or("", |(_, f)| f);
         return Target::SamePage(fragment.to_string());
     }
     if dest.starts_with('/') {
@@ -133,15 +120,21 @@ pub fn resolve_link(source: &Path, dest: &str) -> Target {
     }
 }
 
-/// The link to put in the HTML for `dest` written in `source`: internal links become paths
-/// from [`ROOT_MARKER`]; others are returned as `None` (left unchanged).
+/// The link to put in the HTML for `dest` written in `source`, for links to pages and files
+/// of the site: their path from the site root, query and fragment kept. Rendering puts the
+/// page's path to the root in front. Other links are returned as `None` (left unchanged).
 pub fn rewrite_markdown_link(source: &Path, dest: &str) -> Option<String> {
     let (path, fragment) = match resolve_link(source, dest) {
         Target::Page { source, fragment } => (output_file(&page_dir(Path::new(&source))), fragment),
         Target::File { path, fragment } => (path, fragment),
         _ => return None,
     };
-    let mut url = format!("{ROOT_MARKER}{path}");
+    let mut url = path;
+    let before_fragment = dest.split('#').next().unwrap_or(dest);
+    if let Some((_, query)) = before_fragment.split_once('?') {
+        url.push('?');
+        url.push_str(query);
+    }
     if let Some(fragment) = fragment {
         url.push('#');
         url.push_str(&fragment);
@@ -184,15 +177,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_root_marker_becomes_the_path_to_the_root() {
-        let html = format!("<a href=\"{ROOT_MARKER}a/index.html\">");
-        assert_eq!(
-            resolve_root(html, "models/x/"),
-            "<a href=\"../../a/index.html\">"
-        );
-    }
-
-    #[test]
     fn base_paths_end_in_a_slash() {
         assert_eq!(base_path("https://h.org/3/howto"), "/3/howto/");
         assert_eq!(base_path("https://h.org"), "/");
@@ -216,21 +200,28 @@ mod tests {
         let from = Path::new("models/processes.md");
         assert_eq!(
             rewrite_markdown_link(from, "threads.md#pros").as_deref(),
-            Some("@versus-root/models/threads/index.html#pros")
+            Some("models/threads/index.html#pros")
         );
         assert_eq!(
             rewrite_markdown_link(Path::new("guide.md"), "models/threads.md").as_deref(),
-            Some("@versus-root/models/threads/index.html")
+            Some("models/threads/index.html")
         );
         assert_eq!(rewrite_markdown_link(from, "https://x.org/a.md"), None);
         assert_eq!(rewrite_markdown_link(from, "../../../x.md"), None);
         assert_eq!(
             rewrite_markdown_link(Path::new("index.md"), "matrix/").as_deref(),
-            Some("@versus-root/matrix/index.html")
+            Some("matrix/index.html")
         );
         assert_eq!(
             rewrite_markdown_link(Path::new("a/b.md"), "img/x.svg").as_deref(),
-            Some("@versus-root/a/img/x.svg")
+            Some("a/img/x.svg")
         );
+        assert_eq!(
+            rewrite_markdown_link(Path::new("a/b.md"), "f.zip?raw=1#x").as_deref(),
+            Some("a/f.zip?raw=1#x")
+        );
+        for same_page in ["", "?page=2", "#top", "?page=2#top"] {
+            assert_eq!(rewrite_markdown_link(from, same_page), None, "{same_page}");
+        }
     }
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::config::{DimensionKind, DimensionSpec};
 use crate::diagnostic::{Diagnostic, Position};
+use crate::parse::markdown::Markup;
 use crate::parse::{RawCell, RawValue};
 
 /// The written form of "this dimension does not apply to this model".
@@ -12,18 +13,18 @@ pub const NOT_APPLICABLE: &str = "n/a";
 #[derive(Debug, Clone)]
 pub struct Cell {
     pub value: CellValue,
-    pub note_html: Option<String>,
+    pub note_html: Option<Markup>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CellValue {
     NotApplicable,
     /// Index into the scale's levels, so ordering follows the declared scale.
     Level(usize),
     /// Indexes into the dimension's levels, in declared order.
     Tags(Vec<usize>),
-    /// Inline HTML rendered from the writer's Markdown.
-    Text(String),
+    /// The writer's Markdown.
+    Text(Markup),
 }
 
 /// Checks a raw value against its dimension.

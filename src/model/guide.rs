@@ -5,20 +5,21 @@ use std::path::Path;
 
 use crate::config::{DimensionKind, DimensionSpec};
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::parse::markdown::Markup;
 use crate::parse::{RawFilter, RawNext, RawQuestion};
 
 #[derive(Debug, Clone)]
 pub struct Question {
     /// Stable id from the answer path: `q`, `q-2`, `q-2-1`.
     pub id: String,
-    pub text_html: String,
+    pub text_html: Markup,
     pub answers: Vec<Answer>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Answer {
-    pub label_html: String,
-    pub why_html: Option<String>,
+    pub label_html: Markup,
+    pub why_html: Option<Markup>,
     pub next: Next,
     pub preset: Option<Preset>,
 }

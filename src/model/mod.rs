@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use crate::config::{Config, DimensionSpec};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::discover::SourceFile;
-use crate::parse::markdown::{Body, LinkRef};
+use crate::parse::markdown::{Body, LinkRef, Markup};
 use crate::parse::{Document, Extra, ParsedBook, RawModel};
 use crate::urls;
 pub use cell::{Cell, CellValue};
@@ -64,7 +64,7 @@ pub struct Page {
     pub links: Vec<LinkRef>,
     pub in_nav: bool,
     pub title: String,
-    pub summary_html: String,
+    pub summary_html: Markup,
     pub order: i64,
     pub toc: bool,
     pub body: Body,
@@ -81,7 +81,7 @@ impl Page {
             links: Vec::new(),
             in_nav: true,
             title: title.to_string(),
-            summary_html: String::new(),
+            summary_html: Markup::default(),
             order: 0,
             toc: false,
             body: Body::default(),
@@ -94,8 +94,8 @@ pub struct Model {
     pub slug: String,
     pub page: Page,
     pub cells: Vec<Cell>,
-    pub pros: Vec<String>,
-    pub cons: Vec<String>,
+    pub pros: Vec<Markup>,
+    pub cons: Vec<Markup>,
 }
 
 #[derive(Debug)]

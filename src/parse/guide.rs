@@ -8,21 +8,22 @@
 use std::path::Path;
 
 use super::Inline;
+use super::markdown::Markup;
 use super::front_matter::{FrontMatter, scalar_text};
 use super::yaml::{Map, Node, Yaml};
 use crate::diagnostic::{Diagnostic, Position};
 
 #[derive(Debug)]
 pub struct RawQuestion {
-    pub text_html: String,
+    pub text_html: Markup,
     pub position: Position,
     pub answers: Vec<RawAnswer>,
 }
 
 #[derive(Debug)]
 pub struct RawAnswer {
-    pub label_html: String,
-    pub why_html: Option<String>,
+    pub label_html: Markup,
+    pub why_html: Option<Markup>,
     /// Where the answer's list item starts.
     pub position: Position,
     pub next: RawNext,

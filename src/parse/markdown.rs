@@ -1,20 +1,22 @@
-//! Markdown to HTML segments, with headings, links and code blocks pulled out.
+//! Markdown to events, with headings, links and code blocks pulled out.
 //!
-//! Owns `pulldown-cmark`. Code blocks are not turned into HTML here: they become
-//! [`Segment::Code`], so that rendering can highlight them and `versus test` can run them
-//! without parsing the Markdown again.
+//! Owns `pulldown-cmark`. Parsing keeps the events rather than HTML: the HTML of a page is
+//! written in one pass when the page it appears on is known ([`to_html`]), so footnotes are
+//! numbered once per page and links to other files of the site become relative to that page
+//! while they are written. Code blocks become [`Segment::Code`], so that rendering can
+//! highlight them and `versus test` can run them without parsing the Markdown again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
-use crate::diagnostic::{LineIndex, Position};
-use crate::text::{escape_html, slugify};
+use crate::diagnostic::{Diagnostic, LineIndex, Position, did_you_mean};
+use crate::text::slugify;
 use crate::urls;
 
-/// A page body: HTML with code blocks kept apart.
+/// A page body: Markdown events with code blocks kept apart.
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     pub segments: Vec<Segment>,
@@ -24,8 +26,98 @@ pub struct Body {
 
 #[derive(Debug, Clone)]
 pub enum Segment {
-    Html(String),
+    Markup(Markup),
     Code(CodeBlock),
+}
+
+/// Parsed Markdown waiting for the page it appears on. Links to files of the site are kept
+/// as paths from the site root until then: front-matter Markdown (a note, a pro) appears on
+/// pages at different depths.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Markup {
+    events: Vec<Event<'static>>,
+    /// Indexes (ascending) of the link and image events whose destination is a path from
+    /// the site root.
+    rooted: Vec<usize>,
+}
+
+/// One part of a page body on its way to HTML.
+pub enum Piece<'a> {
+    Markup(&'a Markup),
+    /// HTML made elsewhere (a highlighted code block), written as it is.
+    Html(String),
+}
+
+impl Markup {
+    /// The HTML of this Markdown on a page whose relative path to the site root is `root`.
+    pub fn to_html(&self, root: &str) -> String {
+        to_html(std::iter::once(Piece::Markup(self)), root)
+    }
+
+    fn push(&mut self, event: Event<'_>, rooted: bool) {
+        if rooted {
+            self.rooted.push(self.events.len());
+        }
+        self.events.push(event.into_static());
+    }
+
+    fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// Writes the pieces of one page with one HTML writer, so footnotes are numbered once per
+/// page; links kept from the site root start from `root`, the page's path to the site root.
+pub fn to_html<'a>(pieces: impl Iterator<Item = Piece<'a>>, root: &str) -> String {
+    let events = pieces.flat_map(|piece| -> Box<dyn Iterator<Item = Event<'a>> + 'a> {
+        match piece {
+            Piece::Html(html) => Box::new(std::iter::once(Event::Html(CowStr::from(html)))),
+            Piece::Markup(markup) => {
+                let root = root.to_string();
+                let mut rooted = markup.rooted.iter().peekable();
+                Box::new(markup.events.iter().enumerate().map(move |(i, event)| {
+                    if rooted.next_if_eq(&&i).is_some() {
+                        from_root(event.clone(), &root)
+                    } else {
+                        event.clone()
+                    }
+                }))
+            }
+        }
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// A link or image event with `root` put before its destination.
+fn from_root<'e>(event: Event<'e>, root: &str) -> Event<'e> {
+    let reroot = |dest: CowStr<'e>| CowStr::from(format!("{root}{dest}"));
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: reroot(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: reroot(dest_url),
+            title,
+            id,
+        }),
+        event => event,
+    }
 }
 
 /// A code block as written: its language, fence attributes and text.
@@ -63,6 +155,11 @@ pub struct LinkRef {
     pub is_image: bool,
 }
 
+/// The fence attributes versus knows (see README, "Markdown" and `versus test`).
+pub const FENCE_ATTRIBUTES: &[&str] = &["title", "tab", "python", "no-run", "timeout", "requires"];
+/// Fence attributes that mean nothing without a value.
+const VALUED_ATTRIBUTES: &[&str] = &["title", "tab", "python", "timeout", "requires"];
+
 /// Renders the Markdown of one source file.
 pub struct Markdown<'a> {
     source: &'a Path,
@@ -74,6 +171,8 @@ impl<'a> Markdown<'a> {
         let mut options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_SUBSCRIPT
+            | Options::ENABLE_SUPERSCRIPT
             | Options::ENABLE_TASKLISTS
             | Options::ENABLE_HEADING_ATTRIBUTES
             | Options::ENABLE_DEFINITION_LIST;
@@ -83,31 +182,34 @@ impl<'a> Markdown<'a> {
         Markdown { source, options }
     }
 
-    /// Renders a short piece of Markdown (a note, a pro, a label) without its paragraph.
-    pub fn inline(&self, text: &str) -> String {
+    /// Parses a short piece of Markdown (a note, a pro, a label), without its paragraph.
+    pub fn inline(&self, text: &str) -> Markup {
         let mut links = Vec::new();
         let index = LineIndex::new(text, 1);
-        let events = Parser::new_ext(text, self.options)
-            .into_offset_iter()
-            .filter(|(event, _)| {
-                !matches!(
-                    event,
-                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-                )
-            })
-            .map(|(event, range)| self.link_event(event, range, &index, &mut links));
-        let mut out = String::new();
-        html::push_html(&mut out, events);
-        out.trim_end().to_string()
+        let mut markup = Markup::default();
+        for (event, range) in Parser::new_ext(text, self.options).into_offset_iter() {
+            if !matches!(
+                event,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            ) {
+                self.push_event(&mut markup, event, range, &index, &mut links);
+            }
+        }
+        markup
     }
 
     /// The links and images of a short piece of Markdown, as the parser finds them: each
-    /// destination as written, the byte offset in `text` where the link starts, and whether
-    /// it is an image.
+    /// destination as written (an email autolink as `mailto:`), the byte offset in `text`
+    /// where the link starts, and whether it is an image.
     pub fn inline_links(&self, text: &str) -> Vec<(String, usize, bool)> {
         Parser::new_ext(text, self.options)
             .into_offset_iter()
             .filter_map(|(event, range)| match event {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Email,
+                    dest_url,
+                    ..
+                }) => Some((format!("mailto:{dest_url}"), range.start, false)),
                 Event::Start(Tag::Link { dest_url, .. }) => {
                     Some((dest_url.to_string(), range.start, false))
                 }
@@ -119,26 +221,52 @@ impl<'a> Markdown<'a> {
             .collect()
     }
 
-    /// Renders a page body that starts on file line `first_line`. Heading ids in `reserved`
-    /// are left to the template.
-    pub fn body(&self, text: &str, first_line: usize, reserved: &[&str]) -> Body {
+    /// Parses a page body that starts on file line `first_line` of the file shown as `shown`.
+    /// Heading ids in `reserved` are left to the template. Mistakes that would pass silently
+    /// (an unclosed fence, an unknown fence attribute) are returned as errors.
+    pub fn body(
+        &self,
+        shown: &Path,
+        text: &str,
+        first_line: usize,
+        reserved: &[&str],
+    ) -> (Body, Vec<Diagnostic>) {
         let index = LineIndex::new(text, first_line);
-        let mut ids: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+        let mut ids = HeadingIds::new(reserved);
         let mut body = Body::default();
-        let mut pending: Vec<Event> = Vec::new();
+        let mut problems = Vec::new();
+        let mut markup = Markup::default();
         let mut events = Parser::new_ext(text, self.options).into_offset_iter();
         while let Some((event, range)) = events.next() {
             match event {
-                Event::Start(Tag::Heading { level, id, .. }) => {
-                    let mut inner = Vec::new();
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    let mut inner = Markup::default();
                     for (event, range) in events.by_ref() {
                         if matches!(event, Event::End(TagEnd::Heading(_))) {
                             break;
                         }
-                        inner.push(self.link_event(event, range, &index, &mut body.links));
+                        self.push_event(&mut inner, event, range, &index, &mut body.links);
                     }
-                    let heading = heading(level as u8, id, &inner, &mut ids);
-                    pending.push(Event::Html(CowStr::from(heading_html(&heading, inner))));
+                    let heading = ids.heading(level as u8, id, &inner.events);
+                    let start = Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(heading.id.clone())),
+                        classes,
+                        attrs,
+                    };
+                    markup.push(Event::Start(start), false);
+                    let offset = markup.events.len();
+                    markup.events.extend(inner.events);
+                    markup
+                        .rooted
+                        .extend(inner.rooted.iter().map(|i| i + offset));
+                    markup.push(Event::Html(CowStr::from(anchor_html(&heading.id))), false);
+                    markup.push(Event::End(TagEnd::Heading(level)), false);
                     body.headings.push(heading);
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
@@ -150,43 +278,71 @@ impl<'a> Markdown<'a> {
                             _ => {}
                         }
                     }
-                    flush(&mut pending, &mut body.segments);
-                    body.segments.push(Segment::Code(code_block(
-                        kind,
-                        code,
-                        index.position(range.start),
-                    )));
+                    let position = index.position(range.start);
+                    if let CodeBlockKind::Fenced(_) = &kind
+                        && !fence_is_closed(&text[range.clone()])
+                    {
+                        problems.push(
+                            Diagnostic::error(
+                                shown,
+                                position,
+                                "this code fence is never closed, so the rest of its container became code",
+                            )
+                            .with_help("close it with a line of the same fence characters, at least as many as open it"),
+                        );
+                    }
+                    if let CodeBlockKind::Fenced(info) = &kind
+                        && info.matches('"').count() % 2 == 1
+                    {
+                        problems.push(
+                            Diagnostic::error(shown, position, "the fence has an unclosed quote")
+                                .with_help("close the quote: `title=\"Counting primes\"`"),
+                        );
+                    }
+                    let block = code_block(kind, code, position);
+                    problems.extend(lint_attributes(shown, &block));
+                    if !markup.is_empty() {
+                        body.segments
+                            .push(Segment::Markup(std::mem::take(&mut markup)));
+                    }
+                    body.segments.push(Segment::Code(block));
                 }
-                event => pending.push(self.link_event(event, range, &index, &mut body.links)),
+                event => self.push_event(&mut markup, event, range, &index, &mut body.links),
             }
         }
-        flush(&mut pending, &mut body.segments);
-        body
+        if !markup.is_empty() {
+            body.segments.push(Segment::Markup(markup));
+        }
+        (body, problems)
     }
 
-    /// Records links and images, and points links to Markdown files at the pages built from them.
-    fn link_event<'e>(
+    /// Adds an event, recording links and images and pointing links to files of the site at
+    /// their place from the site root (links to Markdown files at the pages built from them).
+    fn push_event(
         &self,
-        event: Event<'e>,
+        markup: &mut Markup,
+        event: Event<'_>,
         range: Range<usize>,
         index: &LineIndex,
         links: &mut Vec<LinkRef>,
-    ) -> Event<'e> {
-        match event {
+    ) {
+        let position = index.position(range.start);
+        let (event, rooted) = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url =
-                    self.record_link(dest_url, false, index.position(range.start), links);
-                Event::Start(Tag::Link {
+                let (dest_url, rooted) =
+                    self.record_link(link_type, dest_url, false, position, links);
+                let tag = Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                };
+                (Event::Start(tag), rooted)
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -194,79 +350,155 @@ impl<'a> Markdown<'a> {
                 title,
                 id,
             }) => {
-                let dest_url = self.record_link(dest_url, true, index.position(range.start), links);
-                Event::Start(Tag::Image {
+                let (dest_url, rooted) =
+                    self.record_link(link_type, dest_url, true, position, links);
+                let tag = Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                };
+                (Event::Start(tag), rooted)
             }
-            event => event,
-        }
+            event => (event, false),
+        };
+        markup.push(event, rooted);
     }
-}
 
-impl Markdown<'_> {
-    /// Records a link as written and returns the URL to put in the HTML.
+    /// Records a link as written; returns the URL to put in the HTML and whether it is a
+    /// path from the site root.
     fn record_link<'e>(
         &self,
+        link_type: LinkType,
         dest_url: CowStr<'e>,
         is_image: bool,
         position: Position,
         links: &mut Vec<LinkRef>,
-    ) -> CowStr<'e> {
+    ) -> (CowStr<'e>, bool) {
+        // An email autolink's destination has no scheme; the HTML writer adds `mailto:`.
+        if link_type == LinkType::Email {
+            links.push(LinkRef {
+                dest: format!("mailto:{dest_url}"),
+                position,
+                is_image,
+            });
+            return (dest_url, false);
+        }
         links.push(LinkRef {
             dest: dest_url.to_string(),
             position,
             is_image,
         });
         match urls::rewrite_markdown_link(self.source, &dest_url) {
-            Some(url) => CowStr::from(url),
-            None => dest_url,
+            Some(url) => (CowStr::from(url), true),
+            None => (dest_url, false),
         }
     }
 }
 
-fn flush(pending: &mut Vec<Event>, segments: &mut Vec<Segment>) {
-    if pending.is_empty() {
-        return;
-    }
-    let mut out = String::new();
-    html::push_html(&mut out, pending.drain(..));
-    segments.push(Segment::Html(out));
+/// Unique heading ids for one page. Each base id remembers the last suffix it gave, so a
+/// page of many identical headings costs time linear in their number.
+struct HeadingIds {
+    taken: BTreeSet<String>,
+    next_suffix: BTreeMap<String, usize>,
+    /// How many candidate ids were tried, for the test that keeps this linear.
+    probes: usize,
 }
 
-fn heading(level: u8, id: Option<CowStr>, inner: &[Event], ids: &mut BTreeSet<String>) -> Heading {
-    let text: String = inner
-        .iter()
-        .filter_map(|event| match event {
-            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let base = id.map_or_else(|| slugify(&text), |id| id.to_string());
-    let mut unique = base.clone();
-    let mut n = 1;
-    while !ids.insert(unique.clone()) {
-        unique = format!("{base}-{n}");
-        n += 1;
+impl HeadingIds {
+    fn new(reserved: &[&str]) -> Self {
+        HeadingIds {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+            next_suffix: BTreeMap::new(),
+            probes: 0,
+        }
     }
-    Heading {
-        level,
-        id: unique,
-        text,
+
+    fn heading(&mut self, level: u8, id: Option<CowStr>, inner: &[Event]) -> Heading {
+        let text: String = inner
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = id.map_or_else(|| slugify(&text), |id| id.to_string());
+        Heading {
+            level,
+            id: self.unique(base),
+            text,
+        }
+    }
+
+    fn unique(&mut self, base: String) -> String {
+        self.probes += 1;
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            self.probes += 1;
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
-fn heading_html(heading: &Heading, inner: Vec<Event>) -> String {
-    let mut content = String::new();
-    html::push_html(&mut content, inner.into_iter());
-    let id = escape_html(&heading.id);
-    format!(
-        "<h{level} id=\"{id}\">{content} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n",
-        level = heading.level
-    )
+/// The link a heading ends with, to copy the address of its section.
+fn anchor_html(id: &str) -> String {
+    let id = crate::text::escape_html(id);
+    format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>")
+}
+
+/// Whether the source of a fenced code block, as the parser delimits it, ends with a closing
+/// fence: a line of at least as many of the opening fence's characters and nothing else.
+fn fence_is_closed(block: &str) -> bool {
+    fn strip(line: &str) -> &str {
+        line.trim_start_matches(|c: char| c.is_whitespace() || c == '>')
+    }
+    let mut lines = block.lines();
+    let opening = strip(lines.next().unwrap_or_default());
+    let Some(fence_char) = opening.chars().next() else {
+        return false;
+    };
+    let width = opening.chars().take_while(|&c| c == fence_char).count();
+    let Some(last) = lines.rfind(|line| !line.trim().is_empty()) else {
+        return false;
+    };
+    let last = strip(last).trim_end();
+    !last.is_empty() && last.chars().all(|c| c == fence_char) && last.chars().count() >= width
+}
+
+/// Unknown, repeated or empty fence attributes.
+fn lint_attributes(shown: &Path, block: &CodeBlock) -> Vec<Diagnostic> {
+    let error = |message: String, help: String| {
+        Diagnostic::error(shown, block.position, message).with_help(help)
+    };
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (key, value) in &block.attrs {
+        if !FENCE_ATTRIBUTES.contains(&key.as_str()) {
+            let help = match did_you_mean(key, FENCE_ATTRIBUTES.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the fence attributes are: {}", FENCE_ATTRIBUTES.join(", ")),
+            };
+            problems.push(error(format!("unknown fence attribute `{key}`"), help));
+        } else if !seen.insert(key.as_str()) {
+            problems.push(error(
+                format!("the fence attribute `{key}` is given twice"),
+                "keep one of them".to_string(),
+            ));
+        } else if value.is_empty() && VALUED_ATTRIBUTES.contains(&key.as_str()) {
+            problems.push(error(
+                format!("the fence attribute `{key}` needs a value"),
+                format!("write it `{key}=...`, quoted if it has spaces"),
+            ));
+        }
+    }
+    problems
 }
 
 fn code_block(kind: CodeBlockKind, code: String, position: Position) -> CodeBlock {
@@ -284,8 +516,8 @@ fn code_block(kind: CodeBlockKind, code: String, position: Position) -> CodeBloc
 
 /// Splits a fence's info string, `python title="Pool demo" no-run`, into language and attributes.
 pub fn parse_info(info: &str) -> (Option<String>, Vec<(String, String)>) {
-    let mut words = split_words(info).into_iter();
-    let lang = words.next().filter(|w| !w.contains('='));
+    let mut words = split_words(info).into_iter().peekable();
+    let lang = words.next_if(|w| !w.contains('='));
     let attrs = words
         .map(|word| match word.split_once('=') {
             Some((key, value)) => (key.to_string(), value.to_string()),
@@ -321,6 +553,10 @@ fn split_words(info: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn body(text: &str) -> (Body, Vec<Diagnostic>) {
+        Markdown::new(Path::new("a.md"), false).body(Path::new("content/a.md"), text, 5, &[])
+    }
+
     #[test]
     fn info_strings_give_language_and_attributes() {
         let (lang, attrs) = parse_info(r#"python title="A pool" no-run"#);
@@ -332,12 +568,15 @@ mod tests {
                 ("no-run".into(), String::new())
             ]
         );
+        let (lang, attrs) = parse_info("title=x");
+        assert_eq!(lang, None);
+        assert_eq!(attrs, vec![("title".into(), "x".into())]);
     }
 
     #[test]
     fn headings_get_unique_ids_and_code_is_kept_apart() {
-        let md = Markdown::new(Path::new("a.md"), false);
-        let body = md.body("# Intro\n\n## Intro\n\n```python\nx = 1\n```\n", 5, &[]);
+        let (body, problems) = body("# Intro\n\n## Intro\n\n```python\nx = 1\n```\n");
+        assert!(problems.is_empty(), "{problems:?}");
         let ids: Vec<_> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1"]);
         let Segment::Code(code) = &body.segments[1] else {
@@ -348,11 +587,56 @@ mod tests {
     }
 
     #[test]
-    fn inline_drops_the_paragraph() {
+    fn identical_headings_cost_a_constant_number_of_probes_each() {
+        let mut ids = HeadingIds::new(&["a-3"]);
+        for _ in 0..1000 {
+            ids.unique("a".to_string());
+        }
+        // One probe for the base, one per suffix tried; `a-3` is taken once.
+        assert!(ids.probes <= 2 * 1000 + 1, "{} probes", ids.probes);
+        assert!(ids.taken.contains("a-1000"));
+        assert_eq!(ids.unique("a-1".to_string()), "a-1-1");
+    }
+
+    #[test]
+    fn inline_drops_the_paragraph_and_links_start_from_the_page() {
         let md = Markdown::new(Path::new("models/a.md"), false);
+        let markup = md.inline("see [b](b.md)");
         assert_eq!(
-            md.inline("see [b](b.md)"),
-            "see <a href=\"@versus-root/models/b/index.html\">b</a>"
+            markup.to_html("../../"),
+            "see <a href=\"../../models/b/index.html\">b</a>"
+        );
+        assert_eq!(
+            markup.to_html(""),
+            "see <a href=\"models/b/index.html\">b</a>"
+        );
+    }
+
+    #[test]
+    fn fences_that_are_never_closed_are_errors() {
+        let (_, problems) = body("Intro.\n\n````python\nx = 1\n```\n\nMore.\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].position, Position::new(7, 1));
+        assert!(problems[0].message.contains("never closed"));
+        let (_, problems) = body("> ```\n> x\n> ```\n\n- ```\n  y\n  ```\n\n~~~\n~~~~\n");
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn unknown_fence_attributes_get_a_suggestion() {
+        let (_, problems) = body("```python timout=2 no_run=\"x\" title=a title=b tab\nx\n```\n");
+        let messages: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{} / {}", p.message, p.help.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown fence attribute `timout` / did you mean `timeout`?",
+                "unknown fence attribute `no_run` / did you mean `no-run`?",
+                "the fence attribute `title` is given twice / keep one of them",
+                "the fence attribute `tab` needs a value / write it `tab=...`, quoted if it has spaces",
+            ]
         );
     }
 }

@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::discover::{SourceFile, SourceKind};
 use front_matter::{FrontMatter, scalar_text, type_name};
-use markdown::{Body, LinkRef, Markdown};
+use markdown::{Body, LinkRef, Markdown, Markup};
 use yaml::{Node, Yaml};
 
 /// One Markdown source file, parsed.
@@ -41,7 +41,7 @@ pub struct Document {
 #[derive(Debug)]
 pub struct PageMeta {
     pub title: String,
-    pub summary_html: String,
+    pub summary_html: Markup,
     pub order: i64,
     /// The slug and the position of its `slug:` line.
     pub slug: Option<(String, Position)>,
@@ -164,7 +164,8 @@ fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<D
     } else {
         &[]
     };
-    let body = md.body(split.body, split.body_line, reserved);
+    let (body, lints) = md.body(&shown, split.body, split.body_line, reserved);
+    problems.extend(lints);
     let front_links = inline.links();
     if !problems.is_empty() {
         return Err(problems);
@@ -211,7 +212,7 @@ impl<'a> Inline<'a> {
     }
 
     /// Renders `text`, the value of `node`, and records its links.
-    pub(super) fn html(&self, node: &Node, text: &str) -> String {
+    pub(super) fn html(&self, node: &Node, text: &str) -> Markup {
         let found = self.md.inline_links(text);
         let offsets: Vec<usize> = found.iter().map(|(_, offset, _)| *offset).collect();
         let positions = self.fm.positions_in(node, &offsets);
@@ -308,7 +309,7 @@ fn page_meta(
     let toc = optional_bool(shown, fm, "toc", problems);
     let nav = optional_bool(shown, fm, "nav", problems);
     let summary_html = match fm.get("summary") {
-        None => String::new(),
+        None => Markup::default(),
         Some(node) => match scalar_text(&node.value) {
             Some(summary) => inline.html(node, &summary),
             None => {
@@ -317,7 +318,7 @@ fn page_meta(
                     node.position,
                     "`summary` must be text",
                 ));
-                String::new()
+                Markup::default()
             }
         },
     };

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::Inline;
 use super::front_matter::{Entry, FrontMatter, scalar_text, type_name};
+use super::markdown::Markup;
 use super::yaml::{Node, Yaml};
 use crate::diagnostic::{Diagnostic, Position};
 
@@ -15,8 +16,8 @@ pub struct RawModel {
     pub values: Vec<RawCell>,
     /// Where `values:` is, for problems about the whole set.
     pub values_position: Position,
-    pub pros: Vec<String>,
-    pub cons: Vec<String>,
+    pub pros: Vec<Markup>,
+    pub cons: Vec<Markup>,
 }
 
 /// A model's value on one dimension, before it is checked against the dimension.
@@ -28,14 +29,14 @@ pub struct RawCell {
     /// Where the value (or the `value:` of a value with a note) is written.
     pub value_position: Position,
     pub value: RawValue,
-    pub note_html: Option<String>,
+    pub note_html: Option<Markup>,
 }
 
 #[derive(Debug)]
 pub enum RawValue {
     One {
         text: String,
-        html: String,
+        html: Markup,
     },
     /// Each item with its position.
     Many(Vec<(String, Position)>),
@@ -156,7 +157,7 @@ fn string_list(
     key: &str,
     inline: &Inline,
     problems: &mut Vec<Diagnostic>,
-) -> Vec<String> {
+) -> Vec<Markup> {
     let Some(node) = fm.get(key) else {
         return Vec::new();
     };

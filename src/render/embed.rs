@@ -14,7 +14,6 @@ use tera::Context;
 use super::{Contents, Output, Theme, data, guide_context, matrix_context, views};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Next, Question, Site};
-use crate::urls;
 
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostic> {
     let link = |model: &Model| site.embed.model_url.replace("{slug}", &model.slug);
@@ -26,11 +25,9 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostic> {
     context.insert("embed_js", &asset("assets/embed.js"));
     let mut outputs = Vec::new();
     let mut matrix = context.clone();
-    matrix_context(&mut matrix, site, &link, true);
+    matrix_context(&mut matrix, site, &link, &root, true);
     matrix.insert("matrix_js", &asset("assets/matrix.js"));
-    let html = theme
-        .render("embed/matrix.html", &matrix)?
-        .replace(urls::ROOT_MARKER, &root);
+    let html = theme.render("embed/matrix.html", &matrix)?;
     outputs.push(text_output("embed/matrix.html", html));
     outputs.push(text_output(
         "embed/matrix.rst",
@@ -48,12 +45,11 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostic> {
             guide,
             &link,
             &site.embed.matrix_url,
+            &root,
             true,
         );
         context.insert("guide_js", &asset("assets/guide.js"));
-        let html = theme
-            .render("embed/guide.html", &context)?
-            .replace(urls::ROOT_MARKER, &root);
+        let html = theme.render("embed/guide.html", &context)?;
         outputs.push(text_output("embed/guide.html", html));
         let mut rst = String::new();
         guide_rst(site, &guide.root, &link, &root, 0, &mut rst);
@@ -73,7 +69,7 @@ fn text_output(path: &str, text: String) -> Output {
 /// per model, which fits narrow text and paper), notes as auto-numbered footnotes, then the
 /// dimensions explained.
 fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> String {
-    let view = views::matrix(site, link);
+    let view = views::matrix(site, link, root);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -94,7 +90,7 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> Strin
         let _ = writeln!(out, "   * - {}", escape_rst(dimension.label));
         for row in &view.rows {
             let cell = &row.cells[index];
-            let mut text = inline_rst(&cell.html, root);
+            let mut text = inline_rst(&cell.html);
             if let Some(note) = &cell.note {
                 let _ = write!(text, " [#vs-note-{}]_", note.number);
             }
@@ -107,7 +103,7 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> Strin
             out,
             ".. [#vs-note-{}] {}",
             note.number,
-            inline_rst(&note.html, root)
+            inline_rst(&note.html)
         );
     }
     out.push('\n');
@@ -135,14 +131,14 @@ fn guide_rst(
     let _ = writeln!(
         out,
         "{indent}* **{}**\n",
-        inline_rst(&question.text_html, root)
+        inline_rst(&question.text_html.to_html(root))
     );
     for answer in &question.answers {
-        let label = inline_rst(&answer.label_html, root);
+        let label = inline_rst(&answer.label_html.to_html(root));
         let why = answer
             .why_html
-            .as_deref()
-            .map(|why| format!(" {}", inline_rst(why, root)))
+            .as_ref()
+            .map(|why| format!(" {}", inline_rst(&why.to_html(root))))
             .unwrap_or_default();
         match &answer.next {
             Next::Model(index) => {
@@ -164,10 +160,9 @@ fn guide_rst(
 
 /// Converts the inline HTML versus renders from Markdown (text, `code`, `em`, `strong`,
 /// links) to reStructuredText. reST cannot nest markup, so inside a link only text remains.
-fn inline_rst(html: &str, root: &str) -> String {
-    let html = html.replace(urls::ROOT_MARKER, root);
+fn inline_rst(html: &str) -> String {
     let mut out = String::new();
-    let mut rest = html.as_str();
+    let mut rest = html;
     let mut link: Option<(String, String)> = None;
     let mut in_code = false;
     while !rest.is_empty() {
@@ -244,15 +239,8 @@ mod tests {
     fn inline_markup_becomes_rest() {
         let html = "<code>a_b</code> and <em>c</em>, see <a href=\"https://x.org/\">the <code>docs</code></a> *";
         assert_eq!(
-            inline_rst(html, ""),
+            inline_rst(html),
             "``a_b`` and *c*, see `the docs <https://x.org/>`__ \\*"
-        );
-        assert_eq!(
-            inline_rst(
-                "<a href=\"@versus-root/m/index.html\">m</a>",
-                "https://s.org/"
-            ),
-            "`m <https://s.org/m/index.html>`__"
         );
     }
 }

@@ -159,10 +159,34 @@ impl Cache {
     }
 }
 
+/// The largest block that is highlighted. Highlighting costs far more per byte than the rest
+/// of a build, and a grammar's patterns can cost the square of a line's length, so bigger
+/// blocks, and blocks with longer lines, are shown as plain text (`check` warns).
+pub const MAX_BYTES: usize = 256 * 1024;
+/// The longest line of a highlighted block, in bytes.
+pub const MAX_LINE_BYTES: usize = 4096;
+
+/// Why `code` is too big to highlight, if it is.
+pub fn too_big(code: &str) -> Option<String> {
+    if code.len() > MAX_BYTES {
+        return Some(format!(
+            "it has {} KiB, more than the {} KiB that are highlighted",
+            code.len().div_ceil(1024),
+            MAX_BYTES / 1024
+        ));
+    }
+    let longest = code.lines().map(str::len).max().unwrap_or(0);
+    (longest > MAX_LINE_BYTES).then(|| {
+        format!("a line has {longest} bytes, more than the {MAX_LINE_BYTES} that are highlighted")
+    })
+}
+
 /// Highlights `code` written in `lang` into the HTML that goes inside `<pre>`.
-/// An unknown language, or a grammar failure, gives escaped plain text.
+/// An unknown language, a grammar failure or a block [`too_big`] gives escaped plain text.
 pub fn highlight(code: &str, lang: Option<&str>) -> String {
-    let syntax = lang.and_then(find_syntax);
+    let syntax = lang
+        .filter(|_| too_big(code).is_none())
+        .and_then(find_syntax);
     let highlighted = syntax.and_then(|syntax| highlight_with(code, syntax));
     highlighted.unwrap_or_else(|| {
         let mut out = String::with_capacity(code.len());
@@ -326,6 +350,18 @@ mod tests {
             !std::sync::Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
             "forgotten after a build without it"
         );
+    }
+
+    #[test]
+    fn blocks_past_the_bounds_are_escaped_text() {
+        let long_line = format!("x = '{}<'\n", "a".repeat(MAX_LINE_BYTES));
+        assert!(too_big(&long_line).is_some());
+        assert!(!highlight(&long_line, Some("python")).contains("<span"));
+        let many_lines = "x = 1\n".repeat(MAX_BYTES / 6 + 1);
+        assert!(too_big(&many_lines).is_some());
+        assert!(!highlight(&many_lines, Some("python")).contains("<span"));
+        assert!(too_big("x = 1\n").is_none());
+        assert!(highlight("x = 1\n", Some("python")).contains("<span"));
     }
 
     #[test]

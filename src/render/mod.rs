@@ -17,7 +17,7 @@ use tera::Context;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
-use crate::parse::markdown::{CodeBlock, Segment};
+use crate::parse::markdown::{self, CodeBlock, Piece, Segment};
 use crate::text::{escape_html, slugify};
 use crate::urls;
 pub use theme::Theme;
@@ -103,7 +103,8 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
         .par_iter()
         .map(|model| {
             let rendered = render_page(build, &model.page, "model.html", |context| {
-                let (view, notes) = views::model(site, model);
+                let root = urls::root_from(&model.page.dir);
+                let (view, notes) = views::model(site, model, &root);
                 context.insert("model", &view);
                 context.insert("notes", &notes);
             });
@@ -121,7 +122,13 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
     add(
         urls::output_file(matrix_dir),
         render_page(build, &site.matrix, "matrix.html", |context| {
-            matrix_context(context, site, &site_link(matrix_dir), false);
+            matrix_context(
+                context,
+                site,
+                &site_link(matrix_dir),
+                &urls::root_from(matrix_dir),
+                false,
+            );
         }),
     );
     if let Some(guide) = &site.guide {
@@ -135,6 +142,7 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
                     guide,
                     &site_link(&guide.page.dir),
                     &matrix_url,
+                    &urls::root_from(&guide.page.dir),
                     false,
                 );
             }),
@@ -173,14 +181,16 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
     Ok(outputs)
 }
 
-/// What the matrix fragment needs, on the site and in the embed.
+/// What the matrix fragment needs, on the site and in the embed (`root` leads to the site
+/// root from where it is shown).
 fn matrix_context(
     context: &mut Context,
     site: &Site,
     link: &dyn Fn(&crate::model::Model) -> String,
+    root: &str,
     embed: bool,
 ) {
-    context.insert("matrix", &views::matrix(site, link));
+    context.insert("matrix", &views::matrix(site, link, root));
     context.insert("embed", &embed);
     context.insert("heading", if embed { "h3" } else { "h2" });
 }
@@ -192,9 +202,10 @@ fn guide_context(
     guide: &crate::model::Guide,
     link: &dyn Fn(&crate::model::Model) -> String,
     matrix_url: &str,
+    root: &str,
     embed: bool,
 ) {
-    context.insert("guide", &views::guide_steps(site, &guide.root, link));
+    context.insert("guide", &views::guide_steps(site, &guide.root, link, root));
     context.insert("matrix_url", matrix_url);
     context.insert("embed", &embed);
 }
@@ -211,10 +222,7 @@ fn render_page(
         &views::page(build.site, page, body_html(page, build.cache)),
     );
     extra(&mut context);
-    build
-        .theme
-        .render(template, &context)
-        .map(|html| urls::resolve_root(html, &page.dir))
+    build.theme.render(template, &context)
 }
 
 fn base_context(site: &Site, nav: &views::NavPages, dir: &str) -> Context {
@@ -244,9 +252,7 @@ fn render_not_found(
     view.canonical = None;
     view.root = root.clone();
     context.insert("page", &view);
-    theme
-        .render("404.html", &context)
-        .map(|html| html.replace(urls::ROOT_MARKER, &root))
+    theme.render("404.html", &context)
 }
 
 #[derive(Serialize)]
@@ -268,24 +274,32 @@ fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diag
     theme.render("sitemap.xml", &context)
 }
 
+/// The page's body, written by one Markdown writer (one footnote numbering per page) with
+/// its code blocks highlighted in place.
 fn body_html(page: &Page, cache: Option<&highlight::Cache>) -> String {
-    let mut html = String::new();
+    let mut pieces = Vec::new();
     let mut segments = page.body.segments.iter().peekable();
+    let mut after_code = false;
     while let Some(segment) = segments.next() {
         match segment {
-            Segment::Html(text) => html.push_str(text),
+            Segment::Markup(markup) => {
+                pieces.push(Piece::Markup(markup));
+                after_code = false;
+                continue;
+            }
             Segment::Code(block) if block.attr("tab").is_some() => {
                 let mut group = vec![block];
                 while let Some(Segment::Code(next)) = segments.peek() {
                     group.push(next);
                     segments.next();
                 }
-                html.push_str(&tab_group_html(&group, cache));
+                pieces.push(Piece::Html(tab_group_html(&group, cache)));
             }
-            Segment::Code(block) => html.push_str(&code_html(block, cache)),
+            Segment::Code(block) => pieces.push(Piece::Html(code_html(block, after_code, cache))),
         }
+        after_code = true;
     }
-    html
+    markdown::to_html(pieces.into_iter(), &urls::root_from(&page.dir))
 }
 
 /// Adjacent code blocks written for each option of a comparison (`tab="threads"`) become one
@@ -305,18 +319,20 @@ fn tab_group_html(blocks: &[&CodeBlock], cache: Option<&highlight::Cache>) -> St
             ));
             open = true;
         }
-        html.push_str(&code_html(block, cache));
+        html.push_str(&code_html(block, true, cache));
     }
     html.push_str("</div>\n</div>\n");
     html
 }
 
 /// A code block in the markup Pygments produces, inside a wrapper the theme's script uses.
-pub fn code_html(block: &CodeBlock, cache: Option<&highlight::Cache>) -> String {
+/// `after_code` says whether the block comes right after another one (nothing between).
+pub fn code_html(block: &CodeBlock, after_code: bool, cache: Option<&highlight::Cache>) -> String {
     let lang = block.lang.as_deref();
     let lang_class = lang.map_or_else(|| "text".to_string(), slugify);
-    // Expected-output blocks of `versus test` say what they are.
-    let default_title = (lang == Some("output")).then_some("Output");
+    // An output block right after a sample is that sample's output, and says so; one with
+    // prose before it belongs to no sample (`check` warns), so it is not captioned as one.
+    let default_title = (lang == Some("output") && after_code).then_some("Output");
     let title = block
         .attr("title")
         .or(default_title)

@@ -28,7 +28,7 @@ pub struct NavItem {
 #[derive(Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
-    pub summary: &'a str,
+    pub summary: String,
     pub content: String,
     pub toc: Vec<TocEntry<'a>>,
     /// Relative prefix from this page to the site root (`../../`).
@@ -77,15 +77,15 @@ pub struct NoteRef {
 pub struct ModelView<'a> {
     pub slug: &'a str,
     pub values: Vec<ValueView<'a>>,
-    pub pros: &'a [String],
-    pub cons: &'a [String],
+    pub pros: Vec<String>,
+    pub cons: Vec<String>,
 }
 
 #[derive(Serialize)]
 pub struct RowView<'a> {
     pub slug: &'a str,
     pub title: &'a str,
-    pub summary: &'a str,
+    pub summary: String,
     pub url: String,
     pub cells: Vec<ValueView<'a>>,
     /// Lowercase plain text of the title, summary, values, notes, pros and cons, for the
@@ -202,12 +202,13 @@ pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
     } else {
         Vec::new()
     };
+    let root = urls::root_from(&page.dir);
     PageView {
         title: &page.title,
-        summary: &page.summary_html,
+        summary: page.summary_html.to_html(&root),
         content,
         toc,
-        root: urls::root_from(&page.dir),
+        root,
         canonical: site
             .base_url
             .as_ref()
@@ -236,21 +237,27 @@ pub fn dimensions(site: &Site) -> Vec<DimensionView<'_>> {
         .collect()
 }
 
-/// A model's values; each note is numbered after those already in `notes`.
-fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<NoteRef>) -> Vec<ValueView<'a>> {
+/// A model's values on a page `root` away from the site root; each note is numbered after
+/// those already in `notes`.
+fn values<'a>(
+    site: &'a Site,
+    model: &'a Model,
+    root: &str,
+    notes: &mut Vec<NoteRef>,
+) -> Vec<ValueView<'a>> {
     site.dimensions
         .iter()
         .zip(&model.cells)
         .map(|(dimension, cell)| {
-            let note = cell.note_html.as_ref().map(|html| {
+            let note = cell.note_html.as_ref().map(|markup| {
                 let note = NoteRef {
                     number: notes.len() + 1,
-                    html: html.clone(),
+                    html: markup.to_html(root),
                 };
                 notes.push(note.clone());
                 note
             });
-            let (html, levels, rank) = cell_display(&dimension.kind, cell);
+            let (html, levels, rank) = cell_display(&dimension.kind, cell, root);
             ValueView {
                 key: &dimension.key,
                 label: &dimension.label,
@@ -264,7 +271,11 @@ fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<NoteRef>) -> Vec
         .collect()
 }
 
-fn cell_display<'a>(kind: &'a DimensionKind, cell: &Cell) -> (String, Vec<&'a str>, i64) {
+fn cell_display<'a>(
+    kind: &'a DimensionKind,
+    cell: &Cell,
+    root: &str,
+) -> (String, Vec<&'a str>, i64) {
     match (&cell.value, kind) {
         (CellValue::NotApplicable, _) => (
             "<span class=\"vs-not-applicable\">n/a</span>".to_string(),
@@ -281,39 +292,44 @@ fn cell_display<'a>(kind: &'a DimensionKind, cell: &Cell) -> (String, Vec<&'a st
             let rank = tags.first().map_or(0, |&i| i as i64);
             (escape_html(&names.join(", ")), names, rank)
         }
-        (CellValue::Text(html), _) => (html.clone(), Vec::new(), 0),
+        (CellValue::Text(markup), _) => (markup.to_html(root), Vec::new(), 0),
         // The model stage only builds levels and tags for their own kinds.
         _ => (String::new(), Vec::new(), 0),
     }
 }
 
-pub fn model<'a>(site: &'a Site, model: &'a Model) -> (ModelView<'a>, Vec<NoteRef>) {
+/// A model, on its own page `root` away from the site root.
+pub fn model<'a>(site: &'a Site, model: &'a Model, root: &str) -> (ModelView<'a>, Vec<NoteRef>) {
     let mut notes = Vec::new();
-    let values = values(site, model, &mut notes);
+    let values = values(site, model, root, &mut notes);
+    let html = |items: &[crate::parse::markdown::Markup]| {
+        items.iter().map(|item| item.to_html(root)).collect()
+    };
     (
         ModelView {
             slug: &model.slug,
             values,
-            pros: &model.pros,
-            cons: &model.cons,
+            pros: html(&model.pros),
+            cons: html(&model.cons),
         },
         notes,
     )
 }
 
-/// The matrix, with model links made by `link`.
-pub fn matrix<'a>(site: &'a Site, link: &dyn Fn(&Model) -> String) -> MatrixView<'a> {
+/// The matrix on a page `root` away from the site root, with model links made by `link`.
+pub fn matrix<'a>(site: &'a Site, link: &dyn Fn(&Model) -> String, root: &str) -> MatrixView<'a> {
     let mut notes = Vec::new();
     let rows = site
         .models
         .iter()
         .map(|model| {
-            let cells = values(site, model, &mut notes);
-            let search = search_text(model, &cells);
+            let cells = values(site, model, root, &mut notes);
+            let summary = model.page.summary_html.to_html(root);
+            let search = search_text(model, &summary, &cells);
             RowView {
                 slug: &model.slug,
                 title: &model.page.title,
-                summary: &model.page.summary_html,
+                summary,
                 url: link(model),
                 cells,
                 search,
@@ -332,13 +348,13 @@ pub fn matrix<'a>(site: &'a Site, link: &dyn Fn(&Model) -> String) -> MatrixView
     }
 }
 
-fn search_text(model: &Model, cells: &[ValueView]) -> String {
-    let mut parts = vec![model.page.title.clone(), model.page.summary_html.clone()];
+fn search_text(model: &Model, summary: &str, cells: &[ValueView]) -> String {
+    let mut parts = vec![model.page.title.clone(), summary.to_string()];
     for cell in cells {
         parts.push(cell.html.clone());
         parts.extend(cell.note.iter().map(|n| n.html.clone()));
     }
-    parts.extend(model.pros.iter().chain(&model.cons).cloned());
+    parts.extend(model.pros.iter().chain(&model.cons).map(|m| m.to_html("")));
     crate::text::html_to_text(&parts.join(" ")).to_lowercase()
 }
 
@@ -364,8 +380,8 @@ fn collect_presets(site: &Site, question: &Question, out: &mut Vec<PresetView>) 
                 name: preset.name.clone(),
                 why: answer
                     .why_html
-                    .as_deref()
-                    .map(crate::text::html_to_text)
+                    .as_ref()
+                    .map(|why| crate::text::html_to_text(&why.to_html("")))
                     .unwrap_or_default(),
                 state,
             });
@@ -383,14 +399,16 @@ fn level_name(kind: &DimensionKind, index: usize) -> &str {
     }
 }
 
-/// The guide as open/close steps, with model links made by `link`.
+/// The guide as open/close steps on a page `root` away from the site root, with model links
+/// made by `link`.
 pub fn guide_steps(
     site: &Site,
-    root: &Question,
+    question: &Question,
     link: &dyn Fn(&Model) -> String,
+    root: &str,
 ) -> Vec<GuideStep> {
     let mut steps = Vec::new();
-    push_question(site, root, link, &mut steps);
+    push_question(site, question, link, root, &mut steps);
     steps
 }
 
@@ -398,16 +416,17 @@ fn push_question(
     site: &Site,
     question: &Question,
     link: &dyn Fn(&Model) -> String,
+    root: &str,
     steps: &mut Vec<GuideStep>,
 ) {
     steps.push(step(
         "question",
         question.id.clone(),
-        question.text_html.clone(),
+        question.text_html.to_html(root),
     ));
     for answer in &question.answers {
-        let mut open = step("answer", String::new(), answer.label_html.clone());
-        open.why = answer.why_html.clone();
+        let mut open = step("answer", String::new(), answer.label_html.to_html(root));
+        open.why = answer.why_html.as_ref().map(|why| why.to_html(root));
         if let Next::Model(index) = &answer.next {
             let model = &site.models[*index];
             open.model_title = Some(model.page.title.clone());
@@ -416,7 +435,7 @@ fn push_question(
         }
         steps.push(open);
         if let Next::Question(next) = &answer.next {
-            push_question(site, next, link, steps);
+            push_question(site, next, link, root, steps);
         }
         steps.push(step("end-answer", String::new(), String::new()));
     }

@@ -186,3 +186,41 @@ fn the_shipped_book_passes_with_warnings_denied() {
     let book = Book::empty();
     book.run(&["check", root, "--deny-warnings"]).success();
 }
+
+#[test]
+fn did_you_mean_is_searched_for_a_bounded_number_of_broken_links_per_page() {
+    let book = Book::minimal();
+    let mut body = String::from("## Target heading\n\n");
+    for i in 0..30 {
+        body.push_str(&format!("[x](#target-headin{i})\n"));
+    }
+    book.write(
+        "content/about.md",
+        format!("---\ntitle: About\n---\n{body}"),
+    );
+    let run = book.run(&["check"]);
+    run.failure(1);
+    let stderr = run.stderr();
+    assert_eq!(stderr.matches("broken anchor").count(), 30, "{stderr}");
+    assert_eq!(
+        stderr.matches("did you mean `#target-heading`?").count(),
+        20,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn huge_code_blocks_are_shown_plain_with_a_warning() {
+    let book = Book::minimal();
+    let line = format!("x = '{}'\n", "a".repeat(5000));
+    book.write(
+        "content/about.md",
+        format!("---\ntitle: About\n---\n```python\n{line}```\n"),
+    );
+    book.build().success();
+    let html = book.read("public/about/index.html");
+    assert!(html.contains("<pre><code>x = &#39;aaa"), "plain text");
+    book.run(&["check"])
+        .success()
+        .stderr_line("content/about.md:4:1: warning: this code block is shown without highlighting: a line has 5006 bytes, more than the 4096 that are highlighted");
+}

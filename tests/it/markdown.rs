@@ -155,3 +155,131 @@ fn output_blocks_are_captioned() {
         "{html}"
     );
 }
+
+fn page_run(body: &str) -> (Book, crate::harness::Run) {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        format!("---\ntitle: About\n---\n{body}"),
+    );
+    let run = book.build();
+    (book, run)
+}
+
+#[test]
+fn an_unclosed_fence_fails_build_and_check_at_the_fence() {
+    let body = "Intro.\n\n```python\nx = 1\n\n## Never a heading\n";
+    let (book, run) = page_run(body);
+    run.failure(1)
+        .stderr_line("content/about.md:6:1: error: this code fence is never closed, so the rest of its container became code");
+    assert!(!book.exists("public/about/index.html"));
+    book.run(&["check"])
+        .failure(1)
+        .stderr_has("content/about.md:6:1: error: this code fence is never closed");
+}
+
+#[test]
+fn misspelt_fence_attributes_are_errors_with_a_suggestion() {
+    let (_, run) = page_run("```python timout=2 no_run=\"x\" requires=numpy\nx = 1\n```\n");
+    run.failure(1)
+        .stderr_line("content/about.md:4:1: error: unknown fence attribute `timout`")
+        .stderr_has("help: did you mean `timeout`?")
+        .stderr_line("content/about.md:4:1: error: unknown fence attribute `no_run`")
+        .stderr_has("help: did you mean `no-run`?");
+    assert!(!run.stderr().contains("`requires`"), "{}", run.stderr());
+}
+
+#[test]
+fn an_output_block_after_prose_is_a_warning_and_not_captioned_as_output() {
+    let (book, run) = page_run("```python\nprint(1)\n```\n\nA sentence.\n\n```output\n1\n```\n");
+    run.success();
+    let html = book.read("public/about/index.html");
+    assert!(
+        !html.contains("<div class=\"code-title\">Output</div>"),
+        "{html}"
+    );
+    book.run(&["check"])
+        .success()
+        .stderr_line("content/about.md:10:1: warning: this output block does not follow a code sample, so nothing checks it and readers cannot tell whose output it is");
+}
+
+#[test]
+fn footnotes_are_numbered_once_per_page_across_code_blocks_and_headings() {
+    let html = page_html(
+        "## Title[^h]\n\nOne[^a].\n\n```python\nx = 1\n```\n\nAgain[^a] and two[^b].\n\n[^a]: A.\n[^b]: B.\n[^h]: H.\n",
+    );
+    let numbers: Vec<&str> = html
+        .match_indices("<sup class=\"footnote-reference\"><a href=\"#")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            let start = rest.find('>').unwrap() + 1;
+            &rest[start..start + rest[start..].find('<').unwrap()]
+        })
+        .collect();
+    assert_eq!(numbers, ["1", "2", "2", "3"], "{html}");
+}
+
+#[test]
+fn a_writers_text_is_never_taken_for_a_placeholder() {
+    let html = page_html("Write `@versus-root/x` and @versus-root/y.\n\n[b](sub/b.txt)\n");
+    assert!(html.contains("<code>@versus-root/x</code>"), "{html}");
+    assert!(html.contains("@versus-root/y."), "{html}");
+    assert!(html.contains("href=\"../sub/b.txt\""), "{html}");
+}
+
+#[test]
+fn links_keep_what_the_writer_meant() {
+    let html =
+        page_html("<foo@bar.example.com> [empty]() [next](?page=2) [zip](files/f.zip?raw=1#top)\n");
+    assert!(
+        html.contains("<a href=\"mailto:foo@bar.example.com\">foo@bar.example.com</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"\">empty</a>"), "{html}");
+    assert!(html.contains("<a href=\"?page=2\">next</a>"), "{html}");
+    assert!(
+        html.contains("<a href=\"../files/f.zip?raw=1#top\">zip</a>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn heading_classes_and_attributes_are_kept() {
+    let html = page_html("## Setup {#setup .wide data-x=1}\n");
+    assert!(
+        html.contains("<h2 id=\"setup\" class=\"wide\" data-x=\"1\">Setup <a class=\"anchor\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn subscript_and_superscript_are_on_and_strikethrough_takes_two_tildes() {
+    let html = page_html("A ~low~ and ^high^ word, ~~gone~~, H~2~O as written\n");
+    assert!(
+        html.contains("A <sub>low</sub> and <sup>high</sup> word"),
+        "{html}"
+    );
+    assert!(html.contains("<del>gone</del>"), "{html}");
+    assert!(html.contains("H~2~O as written"), "{html}");
+}
+
+#[test]
+fn front_matter_links_start_from_each_page_they_appear_on() {
+    let book = Book::minimal();
+    book.write(
+        "content/models/alpha.md",
+        "---\ntitle: Alpha\norder: 1\nsummary: \"See [beta](beta.md), `@versus-root/z`\"\nvalues:\n  speed: { value: fast, note: \"[b](beta.md)\" }\n  api: \"`x`\"\n---\nBody.\n",
+    );
+    book.build().success();
+    let model = book.read("public/models/alpha/index.html");
+    assert!(
+        model.contains("href=\"../../models/beta/index.html\""),
+        "{model}"
+    );
+    assert!(model.contains("<code>@versus-root/z</code>"), "{model}");
+    let matrix = book.read("public/matrix/index.html");
+    assert!(
+        matrix.contains("href=\"../models/beta/index.html\">b</a>"),
+        "{matrix}"
+    );
+}
