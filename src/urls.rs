@@ -53,6 +53,22 @@ pub fn base_path(url: &str) -> String {
     }
 }
 
+/// `text` as one item of the matrix's URL-fragment state (`#?f.purpose=cpu,io`): every byte
+/// but ASCII letters, digits and `-._~` percent-encoded, so a level of any characters (`|`,
+/// `,`, `&`, spaces) is one token in the URL, in data attributes and in the matrix script,
+/// which compares tokens and never decodes them.
+pub fn fragment_token(text: &str) -> String {
+    let mut token = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            token.push(byte as char);
+        } else {
+            token.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    token
+}
+
 /// Where a link written in a Markdown file points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -175,6 +191,12 @@ pub fn is_external(dest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fragment_tokens_hide_every_separator() {
+        assert_eq!(fragment_token("cpu-bound"), "cpu-bound");
+        assert_eq!(fragment_token("a|b, c&d=é"), "a%7Cb%2C%20c%26d%3D%C3%A9");
+    }
 
     #[test]
     fn base_paths_end_in_a_slash() {

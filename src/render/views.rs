@@ -52,6 +52,8 @@ pub struct DimensionView<'a> {
     pub kind: &'static str,
     pub facet: bool,
     pub levels: &'a [String],
+    /// The levels as the matrix script and its URLs name them ([`urls::fragment_token`]).
+    pub tokens: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -60,8 +62,9 @@ pub struct ValueView<'a> {
     pub label: &'a str,
     pub help: &'a str,
     pub html: String,
-    /// The levels this value holds, for filtering (empty for text).
-    pub levels: Vec<&'a str>,
+    /// The levels this value holds, as [`urls::fragment_token`]s, for filtering (empty for
+    /// text).
+    pub levels: Vec<String>,
     /// Position on the dimension's scale, for sorting; -1 for n/a, 0 for text.
     pub rank: i64,
     pub note: Option<NoteRef>,
@@ -232,6 +235,7 @@ pub fn dimensions(site: &Site) -> Vec<DimensionView<'_>> {
                 kind,
                 facet: d.facet,
                 levels,
+                tokens: levels.iter().map(|l| urls::fragment_token(l)).collect(),
             }
         })
         .collect()
@@ -271,11 +275,7 @@ fn values<'a>(
         .collect()
 }
 
-fn cell_display<'a>(
-    kind: &'a DimensionKind,
-    cell: &Cell,
-    root: &str,
-) -> (String, Vec<&'a str>, i64) {
+fn cell_display(kind: &DimensionKind, cell: &Cell, root: &str) -> (String, Vec<String>, i64) {
     match (&cell.value, kind) {
         (CellValue::NotApplicable, _) => (
             "<span class=\"vs-not-applicable\">n/a</span>".to_string(),
@@ -284,13 +284,14 @@ fn cell_display<'a>(
         ),
         (CellValue::Level(i), DimensionKind::Scale(levels)) => (
             escape_html(&levels[*i]),
-            vec![levels[*i].as_str()],
+            vec![urls::fragment_token(&levels[*i])],
             *i as i64,
         ),
         (CellValue::Tags(tags), DimensionKind::Tags(levels)) => {
             let names: Vec<&str> = tags.iter().map(|&i| levels[i].as_str()).collect();
             let rank = tags.first().map_or(0, |&i| i as i64);
-            (escape_html(&names.join(", ")), names, rank)
+            let tokens = names.iter().map(|n| urls::fragment_token(n)).collect();
+            (escape_html(&names.join(", ")), tokens, rank)
         }
         (CellValue::Text(markup), _) => (markup.to_html(root), Vec::new(), 0),
         // The model stage only builds levels and tags for their own kinds.
@@ -367,9 +368,9 @@ fn collect_presets(site: &Site, question: &Question, out: &mut Vec<PresetView>) 
                 .iter()
                 .map(|(dimension, levels)| {
                     let dimension = &site.dimensions[*dimension];
-                    let names: Vec<&str> = levels
+                    let names: Vec<String> = levels
                         .iter()
-                        .map(|&i| level_name(&dimension.kind, i))
+                        .map(|&i| urls::fragment_token(level_name(&dimension.kind, i)))
                         .collect();
                     format!("f.{}={}", dimension.key, names.join(","))
                 })

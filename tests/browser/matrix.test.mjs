@@ -232,3 +232,80 @@ test("screenshots of the matrix at 1280 and 375 px, for people to look at", asyn
     await page.screenshot({ path: join(dir, `matrix-${width}.png`), fullPage: true });
   }
 });
+
+// A book whose levels, labels and titles hold characters that mean something in URLs and
+// HTML: `|`, `,`, `&`, `=`, spaces, `<`.
+test("levels of any characters filter, go into the URL and come back from it", async () => {
+  const odd = await serve(build(join(repo, "tests/fixtures/odd-levels")));
+  try {
+    const page = await openPage(browser);
+    await page.goto(odd.base + "matrix/index.html");
+    await page.waitForSelector("#vs-controls:not([hidden])");
+    await page.getByLabel("a|b").check();
+    assert.deepEqual(await shownModels(page), ["one"]);
+    await page.getByLabel("e f&g=h").check();
+    assert.deepEqual(await shownModels(page), ["one", "two"], "OR within the facet");
+    await page.getByLabel("a|b").uncheck();
+    assert.deepEqual(await shownModels(page), ["two"]);
+    assert.ok(page.url().endsWith("#?f.shape=e%20f%26g%3Dh"), page.url());
+    await page.reload();
+    await page.waitForSelector("#vs-controls:not([hidden])");
+    assert.deepEqual(await shownModels(page), ["two"]);
+    assert.equal(await page.getByLabel("e f&g=h").isChecked(), true);
+    await page.click("button.vs-preset");
+    assert.deepEqual(await shownModels(page), ["one", "two"]);
+    assert.equal(await page.getByLabel("c,d").isChecked(), true);
+    assert.equal(await page.getByLabel("e f&g=h").isChecked(), false);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    odd.close();
+  }
+});
+
+test("labels and titles are shown as text in the transposed view and the guide", async () => {
+  const odd = await serve(build(join(repo, "tests/fixtures/odd-levels")));
+  try {
+    const page = await openPage(browser);
+    await page.goto(odd.base + "matrix/index.html#?t=1");
+    await page.waitForSelector("#vs-transposed:not([hidden])");
+    const rowHeads = await page.$$eval("#vs-transposed tbody th", (ths) => ths.map((th) => th.textContent));
+    assert.deepEqual(rowHeads, ["Shape <b>&amp;</b> form", "Size"]);
+    const colHeads = await page.$$eval("#vs-transposed thead th", (ths) => ths.map((th) => th.textContent.trim()));
+    assert.deepEqual(colHeads, ["Dimension", "One <i>&amp; co", "Two"]);
+    assert.equal(await page.locator("#vs-transposed [id], #vs-transposed input").count(), 0, "no ids or pick boxes copied");
+    await page.goto(odd.base + "guide/index.html");
+    await page.waitForSelector("#vs-wizard:not([hidden])");
+    assert.equal(await page.textContent("#vs-wizard h2"), "Which <one>?");
+    await page.getByRole("button", { name: "The first, <x> & y" }).click();
+    assert.equal(await page.textContent("#vs-wizard h2"), "Recommended: One <i>&amp; co");
+    assert.equal(await page.getByRole("link", { name: "Read about One <i>&amp; co" }).count(), 1);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    odd.close();
+  }
+});
+
+test("the matrix and the guide survive any URL fragment", async () => {
+  const fragments = [
+    "#?sort=nope", "#?sort=model&dir=sideways", "#?q=%E0%A4%A", "#?%", "#?=&&==&f.=x",
+    "#?f.__proto__=x&f.constructor=y", "#?pick=zz,yy,xx,ww", "#?hide=nope&t=1&c=1",
+    "#?models=nobody", "#?f.purpose=nope", "#garbage", "#?path=abc", "#?path=9-9-9", "#?path=1-1-1-1",
+  ];
+  for (const hash of fragments) {
+    for (const path of ["matrix/index.html", "guide/index.html"]) {
+      const page = await openPage(browser);
+      await page.goto(server.base + path + hash);
+      await page.waitForSelector(path.startsWith("matrix") ? "#vs-controls:not([hidden])" : "#vs-wizard:not([hidden])");
+      assert.deepEqual(page.errors, [], `${path}${hash}`);
+      if (path.startsWith("matrix")) {
+        // The scripts still work: a click changes the state.
+        await page.click("#vs-reset");
+        assert.deepEqual(await shownModels(page), ["alpha", "beta", "gamma", "delta"], hash);
+      } else {
+        assert.ok((await page.locator("#vs-wizard button").count()) > 0, hash);
+      }
+      assert.deepEqual(page.errors, [], `${path}${hash}`);
+      await page.context().close();
+    }
+  }
+});

@@ -37,7 +37,7 @@ fn matrix_is_a_complete_accessible_table() {
         html.contains("<caption id=\"vs-caption\">2 models compared on 2 dimensions</caption>"),
         "{html}"
     );
-    assert!(html.contains("<th scope=\"col\" data-key=\"speed\" data-kind=\"scale\" data-levels=\"slow|medium|fast\" data-facet>Speed</th>"), "{html}");
+    assert!(html.contains("<th scope=\"col\" data-key=\"speed\" data-kind=\"scale\" data-levels=\"slow medium fast\" data-facet>Speed</th>"), "{html}");
     let alpha = html.find("data-model=\"alpha\"").unwrap();
     let beta = html.find("data-model=\"beta\"").unwrap();
     assert!(alpha < beta, "rows follow `order`");
@@ -279,7 +279,7 @@ fn every_dimension_kind_renders_in_the_matrix() {
     let one = html.find("data-model=\"one\"").unwrap();
     assert!(two < one, "rows follow `order`, not file names");
     assert!(
-        html.contains("<td data-key=\"suits\" data-rank=\"0\" data-levels=\"cpu|io\">cpu, io</td>"),
+        html.contains("<td data-key=\"suits\" data-rank=\"0\" data-levels=\"cpu io\">cpu, io</td>"),
         "tags keep the declared order: {html}"
     );
     assert!(
@@ -317,7 +317,7 @@ fn guide_presets_become_matrix_buttons() {
 }
 
 #[test]
-fn the_matrix_page_loads_under_15_kb_of_javascript() {
+fn the_matrix_page_loads_under_16_kb_of_javascript() {
     let book = Book::minimal();
     book.build().success();
     let html = book.read("public/matrix/index.html");
@@ -335,7 +335,9 @@ fn the_matrix_page_loads_under_15_kb_of_javascript() {
             .map(|(i, _)| html[i..].find("</script>").unwrap())
             .sum::<usize>();
     assert!(
-        total < 15_000,
+        // 15 KB until the matrix script validated every part of its URL fragment and built
+        // the transposed table from nodes, with labels as text, rather than an HTML string.
+        total < 16_000,
         "the matrix page loads {total} bytes of JavaScript"
     );
 }

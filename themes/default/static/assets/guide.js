@@ -34,12 +34,20 @@
     render(true);
   }
 
-  function button(label, onClick) {
+  // The writer's inline markup is copied node by node, never parsed from a string.
+  const copy = (el) => [...el.childNodes].map((n) => n.cloneNode(true));
+  function button(content, onClick) {
     const b = document.createElement("button");
     b.type = "button";
-    b.innerHTML = label;
+    b.append(...content);
     b.addEventListener("click", onClick);
     return b;
+  }
+  function anchor(href, text) {
+    const a = document.createElement("a");
+    a.setAttribute("href", href);
+    a.textContent = text;
+    return a;
   }
 
   function render(moveFocus) {
@@ -56,24 +64,24 @@
       box.append(crumbs);
     }
     if (question) {
-      heading.innerHTML = child(question, "vs-question-text").innerHTML;
+      heading.append(...copy(child(question, "vs-question-text")));
       const choices = document.createElement("div");
       choices.className = "vs-choices";
-      answersOf(question).forEach((a, i) => choices.append(button(child(a, "vs-answer-label").innerHTML, () => go(valid.concat(i + 1)))));
+      answersOf(question).forEach((a, i) => choices.append(button(copy(child(a, "vs-answer-label")), () => go(valid.concat(i + 1)))));
       box.append(choices);
     } else {
       const link = answer.querySelector(".vs-result a"), why = child(answer, "vs-why");
       heading.textContent = "Recommended: " + link.textContent;
       const result = document.createElement("p");
-      result.innerHTML = `<a href="${link.getAttribute("href")}">Read about ${link.textContent}</a> or ` +
-        `<a href="${tree.dataset.matrix}#?models=${link.dataset.model}">see it in the matrix</a>.`;
+      result.append(anchor(link.getAttribute("href"), "Read about " + link.textContent), " or ",
+        anchor(`${tree.dataset.matrix}#?models=${link.dataset.model}`, "see it in the matrix"), ".");
       if (why) result.prepend(why.textContent + " ");
       box.append(result);
     }
     const nav = document.createElement("div");
     nav.className = "vs-wizard-nav";
     if (valid.length) {
-      nav.append(button("Back", () => go(valid.slice(0, -1))), button("Start again", () => go([])));
+      nav.append(button(["Back"], () => go(valid.slice(0, -1))), button(["Start again"], () => go([])));
     }
     box.append(nav);
     if (moveFocus) heading.focus();

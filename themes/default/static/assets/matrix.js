@@ -1,5 +1,6 @@
 // The filterable matrix. Reads everything from the static table; the state lives in the
 // URL fragment ("#?f.purpose=cpu-bound&sort=startup"), so links, reload and Back restore it.
+// Levels are percent-encoded tokens, never decoded; unknown names in the URL are ignored.
 (() => {
   "use strict";
   const $ = (id) => document.getElementById("vs-" + id);
@@ -12,32 +13,35 @@
   const rows = all("tr", body).map((tr, index) => {
     const cells = {};
     for (const td of all("td", tr)) {
-      cells[td.dataset.key] = { td, rank: +td.dataset.rank, levels: td.dataset.levels ? td.dataset.levels.split("|") : [] };
+      cells[td.dataset.key] = { td, rank: +td.dataset.rank, levels: (td.dataset.levels || "").split(" ") };
     }
     return { tr, index, cells, slug: tr.dataset.model, title: tr.cells[0].textContent, search: tr.dataset.search };
   });
   let state;
 
-  const fresh = () => ({ f: {}, q: "", sort: "", dir: "asc", hide: [], t: false, pick: [], c: false, models: [], preset: "" });
+  const fresh = () => ({ f: Object.create(null), q: "", sort: "", dir: "asc", hide: [], t: false, pick: [], c: false, models: [], preset: "" });
   function parse(text) {
     const s = fresh();
-    new URLSearchParams(text).forEach((value, key) => {
-      const list = value ? value.split(",") : [];
+    for (const part of text.split("&")) {
+      const [key, value = ""] = part.split("="), list = value ? value.split(",") : [];
       if (key.startsWith("f.")) s.f[key.slice(2)] = list;
-      else if (["q", "sort", "dir", "preset"].includes(key)) s[key] = value;
+      else if (key === "q") try { s.q = decodeURIComponent(value.replace(/\+/g, " ")); } catch { /* not text */ }
+      else if (["sort", "dir", "preset"].includes(key)) s[key] = value;
       else if (["hide", "pick", "models"].includes(key)) s[key] = list;
       else if (key === "t" || key === "c") s[key] = value === "1";
-    });
+    }
+    if (!columns.some((d) => d.key === s.sort)) s.sort = "";
+    s.pick = s.pick.filter((slug) => rows.some((row) => row.slug === slug));
     return s;
   }
   function serialize(s) {
     const parts = [];
     const add = (key, value) => {
       value = String(value || "");
-      if (value && value !== "false") parts.push(key + "=" + encodeURIComponent(value).replace(/%2C/g, ","));
+      if (value && value !== "false") parts.push(key + "=" + value);
     };
     for (const d of dims) add("f." + d.key, s.f[d.key]);
-    add("q", s.q);
+    add("q", encodeURIComponent(s.q));
     add("sort", s.sort);
     add("dir", s.sort && s.dir === "desc" && "desc");
     for (const k of ["hide", "models", "pick"]) add(k, s[k]);
@@ -76,7 +80,7 @@
   // Scales sort by their declared order, text alphabetically; n/a always last.
   function sorted() {
     const key = state.sort, dir = state.dir === "desc" ? -1 : 1;
-    const text = key && key !== "model" && table.tHead.querySelector(`[data-key="${key}"]`).dataset.kind === "text";
+    const text = dims.some((d) => d.key === key && d.kind === "text");
     return rows.slice().sort((a, b) => {
       if (!key) return a.index - b.index;
       if (key === "model") return dir * a.title.localeCompare(b.title) || a.index - b.index;
@@ -153,19 +157,25 @@
     const box = $("transposed"), on = state.t || state.c;
     box.hidden = !on;
     $("scroll").hidden = on;
-    if (!on) return void (box.textContent = "");
-    const cell = (html) => html.replace(/ id="[^"]*"/g, "").replace(/<input[^>]*>/g, "");
-    let html = `<table class="vs-matrix"><caption>${state.c ? "Side by side" : "Transposed"}: ${shown.length} models</caption>`;
-    html += '<thead><tr><th scope="col" class="vs-model-col">Dimension</th>';
-    for (const row of shown) html += `<th scope="col">${cell(row.tr.cells[0].innerHTML)}</th>`;
-    html += "</tr></thead><tbody>";
+    box.replaceChildren();
+    if (!on) return;
+    // Cells copied without ids and pick boxes; labels as text.
+    const make = (tag, props, from) => {
+      const el = Object.assign(document.createElement(tag), props);
+      if (from) el.append(...[...from.childNodes].map((n) => n.cloneNode(true)));
+      for (const x of el.querySelectorAll("[id], input")) x.tagName === "INPUT" ? x.remove() : x.removeAttribute("id");
+      return el;
+    };
+    const head = (scope, textContent) => make("th", { scope, className: "vs-model-col", textContent });
+    const t = make("table", { className: "vs-matrix" });
+    t.createCaption().textContent = `${state.c ? "Side by side" : "Transposed"}: ${shown.length} models`;
+    const top = t.createTHead().insertRow(), body = t.createTBody();
+    top.append(head("col", "Dimension"), ...shown.map((row) => make("th", { scope: "col" }, row.tr.cells[0])));
     for (const d of dims) {
       if (state.hide.includes(d.key)) continue;
-      html += `<tr><th scope="row" class="vs-model-col">${d.label}</th>`;
-      for (const row of shown) html += `<td>${cell(row.cells[d.key].td.innerHTML)}</td>`;
-      html += "</tr>";
+      body.insertRow().append(head("row", d.label), ...shown.map((row) => make("td", {}, row.cells[d.key].td)));
     }
-    box.innerHTML = html + "</tbody></table>";
+    box.append(t);
   }
 
   const toggle = (list, value) => (list.includes(value) ? list.splice(list.indexOf(value), 1) : list.push(value));
