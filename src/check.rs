@@ -268,6 +268,7 @@ fn check_code_blocks(site: &Site, problems: &mut Diagnostics) {
         let Some(shown) = &page.source else {
             continue;
         };
+        problems.extend(page.body.warnings.iter().cloned());
         let mut after_code = false;
         for segment in &page.body.segments {
             let Segment::Code(block) = segment else {

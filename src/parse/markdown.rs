@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 
 use crate::diagnostic::{Diagnostic, LineIndex, Position, did_you_mean};
 use crate::text::slugify;
@@ -22,6 +24,8 @@ pub struct Body {
     pub segments: Vec<Segment>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
+    /// Likely mistakes that still render (a reference link with no definition), for `check`.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -236,7 +240,22 @@ impl<'a> Markdown<'a> {
         let mut body = Body::default();
         let mut problems = Vec::new();
         let mut markup = Markup::default();
-        let mut events = Parser::new_ext(text, self.options).into_offset_iter();
+        let mut broken = Vec::new();
+        let note_broken = |link: BrokenLink| {
+            if matches!(
+                link.link_type,
+                LinkType::Reference
+                    | LinkType::ReferenceUnknown
+                    | LinkType::Collapsed
+                    | LinkType::CollapsedUnknown
+            ) {
+                broken.push((link.span.start, link.reference.to_string()));
+            }
+            None
+        };
+        let mut events =
+            Parser::new_with_broken_link_callback(text, self.options, Some(note_broken))
+                .into_offset_iter();
         while let Some((event, range)) = events.next() {
             match event {
                 Event::Start(Tag::Heading {
@@ -252,7 +271,22 @@ impl<'a> Markdown<'a> {
                         }
                         self.push_event(&mut inner, event, range, &index, &mut body.links);
                     }
+                    let explicit = id.as_ref().map(|id| id.to_string());
                     let heading = ids.heading(level as u8, id, &inner.events);
+                    if let Some(explicit) = explicit.filter(|id| *id != heading.id) {
+                        problems.push(
+                            Diagnostic::error(
+                                shown,
+                                index.position(range.start),
+                                format!("the heading id `{explicit}` is already used on this page"),
+                            )
+                            .with_help(if reserved.contains(&explicit.as_str()) {
+                                "the page's template uses this id for one of its own sections; choose another".to_string()
+                            } else {
+                                "give each heading its own id; links to `#id` go to the first".to_string()
+                            }),
+                        );
+                    }
                     let start = Tag::Heading {
                         level,
                         id: Some(CowStr::from(heading.id.clone())),
@@ -313,6 +347,20 @@ impl<'a> Markdown<'a> {
         if !markup.is_empty() {
             body.segments.push(Segment::Markup(markup));
         }
+        drop(events);
+        body.warnings = broken
+            .into_iter()
+            .map(|(offset, reference)| {
+                Diagnostic::warning(
+                    shown,
+                    index.position(offset),
+                    format!("no link definition for `[{reference}]`, so the link is shown as text"),
+                )
+                .with_help(format!(
+                    "define it on a line of its own, `[{reference}]: https://...`, or write `\\[` for a bracket"
+                ))
+            })
+            .collect();
         (body, problems)
     }
 
@@ -620,6 +668,30 @@ mod tests {
         assert!(problems[0].message.contains("never closed"));
         let (_, problems) = body("> ```\n> x\n> ```\n\n- ```\n  y\n  ```\n\n~~~\n~~~~\n");
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn repeated_heading_ids_and_undefined_references_are_reported() {
+        let md = Markdown::new(Path::new("a.md"), false);
+        let text = "# A {#x}\n\n# B {#x}\n\n# C {#notes}\n\n[t][nope], [u][] and [shortcut]\n";
+        let (body, problems) = md.body(Path::new("a.md"), text, 1, &["notes"]);
+        let found: Vec<_> = problems
+            .iter()
+            .map(|p| (p.position.line, &p.message))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, 3);
+        assert!(found[0].1.contains("`x` is already used"));
+        assert_eq!(found[1].0, 5);
+        let warnings: Vec<_> = body
+            .warnings
+            .iter()
+            .map(|w| (w.position, &w.message))
+            .collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(warnings[0].0, Position::new(7, 1));
+        assert!(warnings[0].1.contains("`[nope]`"), "{warnings:?}");
+        assert!(warnings[1].1.contains("`[u]`"), "{warnings:?}");
     }
 
     #[test]

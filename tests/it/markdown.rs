@@ -444,3 +444,16 @@ fn commonmark_spec_examples_render_as_the_spec_says() {
     }
     assert_eq!(different, DIFFERENT, "{report}");
 }
+
+#[test]
+fn a_reference_link_without_definition_is_a_warning_and_a_repeated_id_an_error() {
+    let (book, run) = page_run("See [the docs][docs].\n\n[doc]: https://x.org/\n");
+    run.success();
+    book.run(&["check"])
+        .success()
+        .stderr_line("content/about.md:4:5: warning: no link definition for `[docs]`, so the link is shown as text");
+    let (_, run) = page_run("## One {#same}\n\n## Two {#same}\n");
+    run.failure(1).stderr_line(
+        "content/about.md:6:1: error: the heading id `same` is already used on this page",
+    );
+}
