@@ -256,7 +256,9 @@ impl<'a> Markdown<'a> {
         let mut events =
             Parser::new_with_broken_link_callback(text, self.options, Some(note_broken))
                 .into_offset_iter();
+        let mut footnotes = Footnotes::default();
         while let Some((event, range)) = events.next() {
+            footnotes.see(&event, range.start);
             match event {
                 Event::Start(Tag::Heading {
                     level,
@@ -269,6 +271,7 @@ impl<'a> Markdown<'a> {
                         if matches!(event, Event::End(TagEnd::Heading(_))) {
                             break;
                         }
+                        footnotes.see(&event, range.start);
                         self.push_event(&mut inner, event, range, &index, &mut body.links);
                     }
                     let explicit = id.as_ref().map(|id| id.to_string());
@@ -348,7 +351,20 @@ impl<'a> Markdown<'a> {
             body.segments.push(Segment::Markup(markup));
         }
         drop(events);
-        body.warnings = broken
+        body.warnings = footnotes
+            .unused()
+            .map(|(label, offset)| {
+                Diagnostic::warning(
+                    shown,
+                    index.position(offset),
+                    format!("the footnote `[^{label}]` is never referred to"),
+                )
+                .with_help(format!(
+                    "refer to it with `[^{label}]` in the text, or remove it"
+                ))
+            })
+            .collect();
+        body.warnings.extend(broken
             .into_iter()
             .map(|(offset, reference)| {
                 Diagnostic::warning(
@@ -359,8 +375,7 @@ impl<'a> Markdown<'a> {
                 .with_help(format!(
                     "define it on a line of its own, `[{reference}]: https://...`, or write `\\[` for a bracket"
                 ))
-            })
-            .collect();
+            }));
         (body, problems)
     }
 
@@ -441,6 +456,34 @@ impl<'a> Markdown<'a> {
             Some(url) => (CowStr::from(url), true),
             None => (dest_url, false),
         }
+    }
+}
+
+/// The footnotes a page defines and those it refers to, to find definitions never used.
+#[derive(Default)]
+struct Footnotes {
+    defined: Vec<(String, usize)>,
+    used: BTreeSet<String>,
+}
+
+impl Footnotes {
+    fn see(&mut self, event: &Event, offset: usize) {
+        match event {
+            Event::FootnoteReference(label) => {
+                self.used.insert(label.to_string());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.defined.push((label.to_string(), offset));
+            }
+            _ => {}
+        }
+    }
+
+    fn unused(self) -> impl Iterator<Item = (String, usize)> {
+        let used = self.used;
+        self.defined
+            .into_iter()
+            .filter(move |(label, _)| !used.contains(label))
     }
 }
 
@@ -673,7 +716,7 @@ mod tests {
     #[test]
     fn repeated_heading_ids_and_undefined_references_are_reported() {
         let md = Markdown::new(Path::new("a.md"), false);
-        let text = "# A {#x}\n\n# B {#x}\n\n# C {#notes}\n\n[t][nope], [u][] and [shortcut]\n";
+        let text = "# A {#x}\n\n# B {#x}\n\n# C {#notes}\n\n[t][nope], [u][] and [shortcut]\n\n[^unused]: U.\n";
         let (body, problems) = md.body(Path::new("a.md"), text, 1, &["notes"]);
         let found: Vec<_> = problems
             .iter()
@@ -688,10 +731,12 @@ mod tests {
             .iter()
             .map(|w| (w.position, &w.message))
             .collect();
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert_eq!(warnings[0].0, Position::new(7, 1));
-        assert!(warnings[0].1.contains("`[nope]`"), "{warnings:?}");
-        assert!(warnings[1].1.contains("`[u]`"), "{warnings:?}");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert_eq!(warnings[0].0, Position::new(9, 1));
+        assert!(warnings[0].1.contains("`[^unused]` is never referred to"));
+        assert_eq!(warnings[1].0, Position::new(7, 1));
+        assert!(warnings[1].1.contains("`[nope]`"), "{warnings:?}");
+        assert!(warnings[2].1.contains("`[u]`"), "{warnings:?}");
     }
 
     #[test]
