@@ -14,9 +14,11 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
 };
 
-use crate::diagnostic::{Diagnostic, LineIndex, Position, did_you_mean};
+use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::text::slugify;
 use crate::urls;
+
+mod lint;
 
 /// A page body: Markdown events with code blocks kept apart.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +69,12 @@ impl Markup {
 
     fn is_empty(&self) -> bool {
         self.events.is_empty()
+    }
+
+    fn append(&mut self, other: Markup) {
+        let offset = self.events.len();
+        self.events.extend(other.events);
+        self.rooted.extend(other.rooted.iter().map(|i| i + offset));
     }
 }
 
@@ -158,11 +166,6 @@ pub struct LinkRef {
     pub position: Position,
     pub is_image: bool,
 }
-
-/// The fence attributes versus knows (see README, "Markdown" and `versus test`).
-pub const FENCE_ATTRIBUTES: &[&str] = &["title", "tab", "python", "no-run", "timeout", "requires"];
-/// Fence attributes that mean nothing without a value.
-const VALUED_ATTRIBUTES: &[&str] = &["title", "tab", "python", "timeout", "requires"];
 
 /// Renders the Markdown of one source file.
 pub struct Markdown<'a> {
@@ -256,9 +259,9 @@ impl<'a> Markdown<'a> {
         let mut events =
             Parser::new_with_broken_link_callback(text, self.options, Some(note_broken))
                 .into_offset_iter();
-        let mut footnotes = Footnotes::default();
+        let mut footnotes = lint::Footnotes::default();
         while let Some((event, range)) = events.next() {
-            footnotes.see(&event, range.start);
+            see_footnote(&mut footnotes, &event, range.start);
             match event {
                 Event::Start(Tag::Heading {
                     level,
@@ -271,24 +274,14 @@ impl<'a> Markdown<'a> {
                         if matches!(event, Event::End(TagEnd::Heading(_))) {
                             break;
                         }
-                        footnotes.see(&event, range.start);
+                        see_footnote(&mut footnotes, &event, range.start);
                         self.push_event(&mut inner, event, range, &index, &mut body.links);
                     }
                     let explicit = id.as_ref().map(|id| id.to_string());
                     let heading = ids.heading(level as u8, id, &inner.events);
                     if let Some(explicit) = explicit.filter(|id| *id != heading.id) {
-                        problems.push(
-                            Diagnostic::error(
-                                shown,
-                                index.position(range.start),
-                                format!("the heading id `{explicit}` is already used on this page"),
-                            )
-                            .with_help(if reserved.contains(&explicit.as_str()) {
-                                "the page's template uses this id for one of its own sections; choose another".to_string()
-                            } else {
-                                "give each heading its own id; links to `#id` go to the first".to_string()
-                            }),
-                        );
+                        let position = index.position(range.start);
+                        problems.push(lint::repeated_id(shown, position, &explicit, reserved));
                     }
                     let start = Tag::Heading {
                         level,
@@ -297,11 +290,7 @@ impl<'a> Markdown<'a> {
                         attrs,
                     };
                     markup.push(Event::Start(start), false);
-                    let offset = markup.events.len();
-                    markup.events.extend(inner.events);
-                    markup
-                        .rooted
-                        .extend(inner.rooted.iter().map(|i| i + offset));
+                    markup.append(inner);
                     markup.push(Event::Html(CowStr::from(anchor_html(&heading.id))), false);
                     markup.push(Event::End(TagEnd::Heading(level)), false);
                     body.headings.push(heading);
@@ -316,28 +305,12 @@ impl<'a> Markdown<'a> {
                         }
                     }
                     let position = index.position(range.start);
-                    if let CodeBlockKind::Fenced(_) = &kind
-                        && !fence_is_closed(&text[range.clone()])
-                    {
-                        problems.push(
-                            Diagnostic::error(
-                                shown,
-                                position,
-                                "this code fence is never closed, so the rest of its container became code",
-                            )
-                            .with_help("close it with a line of the same fence characters, at least as many as open it"),
-                        );
-                    }
-                    if let CodeBlockKind::Fenced(info) = &kind
-                        && info.matches('"').count() % 2 == 1
-                    {
-                        problems.push(
-                            Diagnostic::error(shown, position, "the fence has an unclosed quote")
-                                .with_help("close the quote: `title=\"Counting primes\"`"),
-                        );
+                    if let CodeBlockKind::Fenced(info) = &kind {
+                        let source = &text[range.clone()];
+                        problems.extend(lint::fence(shown, position, info, source));
                     }
                     let block = code_block(kind, code, position);
-                    problems.extend(lint_attributes(shown, &block));
+                    problems.extend(lint::attributes(shown, &block));
                     if !markup.is_empty() {
                         body.segments
                             .push(Segment::Markup(std::mem::take(&mut markup)));
@@ -351,31 +324,13 @@ impl<'a> Markdown<'a> {
             body.segments.push(Segment::Markup(markup));
         }
         drop(events);
-        body.warnings = footnotes
+        let unused = footnotes
             .unused()
-            .map(|(label, offset)| {
-                Diagnostic::warning(
-                    shown,
-                    index.position(offset),
-                    format!("the footnote `[^{label}]` is never referred to"),
-                )
-                .with_help(format!(
-                    "refer to it with `[^{label}]` in the text, or remove it"
-                ))
-            })
-            .collect();
-        body.warnings.extend(broken
-            .into_iter()
-            .map(|(offset, reference)| {
-                Diagnostic::warning(
-                    shown,
-                    index.position(offset),
-                    format!("no link definition for `[{reference}]`, so the link is shown as text"),
-                )
-                .with_help(format!(
-                    "define it on a line of its own, `[{reference}]: https://...`, or write `\\[` for a bracket"
-                ))
-            }));
+            .map(|(label, offset)| lint::unused_footnote(shown, index.position(offset), &label));
+        let undefined = broken.into_iter().map(|(offset, reference)| {
+            lint::undefined_reference(shown, index.position(offset), &reference)
+        });
+        body.warnings = unused.chain(undefined).collect();
         (body, problems)
     }
 
@@ -459,31 +414,11 @@ impl<'a> Markdown<'a> {
     }
 }
 
-/// The footnotes a page defines and those it refers to, to find definitions never used.
-#[derive(Default)]
-struct Footnotes {
-    defined: Vec<(String, usize)>,
-    used: BTreeSet<String>,
-}
-
-impl Footnotes {
-    fn see(&mut self, event: &Event, offset: usize) {
-        match event {
-            Event::FootnoteReference(label) => {
-                self.used.insert(label.to_string());
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                self.defined.push((label.to_string(), offset));
-            }
-            _ => {}
-        }
-    }
-
-    fn unused(self) -> impl Iterator<Item = (String, usize)> {
-        let used = self.used;
-        self.defined
-            .into_iter()
-            .filter(move |(label, _)| !used.contains(label))
+fn see_footnote(footnotes: &mut lint::Footnotes, event: &Event, offset: usize) {
+    match event {
+        Event::FootnoteReference(label) => footnotes.used(label),
+        Event::Start(Tag::FootnoteDefinition(label)) => footnotes.defined(label, offset),
+        _ => {}
     }
 }
 
@@ -542,54 +477,6 @@ impl HeadingIds {
 fn anchor_html(id: &str) -> String {
     let id = crate::text::escape_html(id);
     format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>")
-}
-
-/// Whether the source of a fenced code block, as the parser delimits it, ends with a closing
-/// fence: a line of at least as many of the opening fence's characters and nothing else.
-fn fence_is_closed(block: &str) -> bool {
-    fn strip(line: &str) -> &str {
-        line.trim_start_matches(|c: char| c.is_whitespace() || c == '>')
-    }
-    let mut lines = block.lines();
-    let opening = strip(lines.next().unwrap_or_default());
-    let Some(fence_char) = opening.chars().next() else {
-        return false;
-    };
-    let width = opening.chars().take_while(|&c| c == fence_char).count();
-    let Some(last) = lines.rfind(|line| !line.trim().is_empty()) else {
-        return false;
-    };
-    let last = strip(last).trim_end();
-    !last.is_empty() && last.chars().all(|c| c == fence_char) && last.chars().count() >= width
-}
-
-/// Unknown, repeated or empty fence attributes.
-fn lint_attributes(shown: &Path, block: &CodeBlock) -> Vec<Diagnostic> {
-    let error = |message: String, help: String| {
-        Diagnostic::error(shown, block.position, message).with_help(help)
-    };
-    let mut problems = Vec::new();
-    let mut seen = BTreeSet::new();
-    for (key, value) in &block.attrs {
-        if !FENCE_ATTRIBUTES.contains(&key.as_str()) {
-            let help = match did_you_mean(key, FENCE_ATTRIBUTES.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the fence attributes are: {}", FENCE_ATTRIBUTES.join(", ")),
-            };
-            problems.push(error(format!("unknown fence attribute `{key}`"), help));
-        } else if !seen.insert(key.as_str()) {
-            problems.push(error(
-                format!("the fence attribute `{key}` is given twice"),
-                "keep one of them".to_string(),
-            ));
-        } else if value.is_empty() && VALUED_ATTRIBUTES.contains(&key.as_str()) {
-            problems.push(error(
-                format!("the fence attribute `{key}` needs a value"),
-                format!("write it `{key}=...`, quoted if it has spaces"),
-            ));
-        }
-    }
-    problems
 }
 
 fn code_block(kind: CodeBlockKind, code: String, position: Position) -> CodeBlock {
