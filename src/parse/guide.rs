@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use super::Inline;
-use super::markdown::Markup;
 use super::front_matter::{FrontMatter, scalar_text};
+use super::markdown::Markup;
 use super::yaml::{Map, Node, Yaml};
 use crate::diagnostic::{Diagnostic, Position};
 
