@@ -457,3 +457,19 @@ fn a_reference_link_without_definition_is_a_warning_and_a_repeated_id_an_error()
         "content/about.md:6:1: error: the heading id `same` is already used on this page",
     );
 }
+
+#[test]
+fn an_email_autolink_in_front_matter_is_a_mailto_link_and_not_a_broken_file() {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\nsummary: \"Write to <me@example.org>\"\n---\nBody.\n",
+    );
+    book.run(&["check"]).success();
+    book.build().success();
+    let html = book.read("public/about/index.html");
+    assert!(
+        html.contains("<a href=\"mailto:me@example.org\">me@example.org</a>"),
+        "{html}"
+    );
+}
