@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::views::{self, DimensionView};
 use crate::config::DimensionKind;
 use crate::model::{CellValue, Model, Next, Question, Site};
-use crate::urls;
 
 /// The version of the layout below.
 const FORMAT: u32 = 1;
@@ -21,18 +20,42 @@ struct Data<'a> {
     format: u32,
     title: &'a str,
     language: &'a str,
-    dimensions: Vec<DimensionView<'a>>,
+    dimensions: Vec<DimensionData<'a>>,
     models: Vec<ModelData<'a>>,
     /// Numbered from 1, in the order the matrix shows them (model by model).
     notes: Vec<String>,
     guide: Option<QuestionData<'a>>,
 }
 
+/// A dimension as book.toml declares it (the fragments' URL tokens stay out of the data).
+#[derive(Serialize)]
+struct DimensionData<'a> {
+    key: &'a str,
+    label: &'a str,
+    help: &'a str,
+    kind: &'static str,
+    facet: bool,
+    levels: &'a [String],
+}
+
+impl<'a> From<DimensionView<'a>> for DimensionData<'a> {
+    fn from(view: DimensionView<'a>) -> Self {
+        DimensionData {
+            key: view.key,
+            label: view.label,
+            help: view.help,
+            kind: view.kind,
+            facet: view.facet,
+            levels: view.levels,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct ModelData<'a> {
     slug: &'a str,
     title: &'a str,
-    summary: &'a str,
+    summary: String,
     url: String,
     /// One per dimension, in the dimensions' order.
     values: Vec<ValueData<'a>>,
@@ -46,7 +69,7 @@ struct ValueData<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     levels: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    html: Option<&'a str>,
+    html: Option<String>,
     /// The number of its note in `notes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<usize>,
@@ -55,16 +78,16 @@ struct ValueData<'a> {
 #[derive(Serialize)]
 struct QuestionData<'a> {
     id: &'a str,
-    html: &'a str,
+    html: String,
     answers: Vec<AnswerData<'a>>,
 }
 
 /// Ends at a `model` (its slug) or leads to a `question`.
 #[derive(Serialize)]
 struct AnswerData<'a> {
-    html: &'a str,
+    html: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    why: Option<&'a str>,
+    why: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<&'a str>,
     /// The name of the workload preset this answer gives the matrix.
@@ -74,7 +97,8 @@ struct AnswerData<'a> {
     question: Option<QuestionData<'a>>,
 }
 
-/// The JSON text, with model links made by `link` and page links resolved against `root`.
+/// The JSON text, with model links made by `link` and page links resolved against `root`
+/// (the path from where the JSON is read to the site root).
 pub fn render(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> String {
     let mut notes = Vec::new();
     let models = site
@@ -83,32 +107,38 @@ pub fn render(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> Strin
         .map(|model| ModelData {
             slug: &model.slug,
             title: &model.page.title,
-            summary: &model.page.summary_html,
+            summary: model.page.summary_html.to_html(root),
             url: link(model),
-            values: values(site, model, &mut notes),
+            values: values(site, model, &mut notes, root),
         })
         .collect();
     let data = Data {
         format: FORMAT,
         title: &site.title,
         language: &site.language,
-        dimensions: views::dimensions(site),
+        dimensions: views::dimensions(site)
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         models,
         notes,
-        guide: site.guide.as_ref().map(|g| question(site, &g.root)),
+        guide: site.guide.as_ref().map(|g| question(site, &g.root, root)),
     };
-    let json = serde_json::to_string_pretty(&data).expect("plain data always serializes");
-    // Links inside inline HTML start at the site root, which only the published site has.
-    json.replace(urls::ROOT_MARKER, root) + "\n"
+    serde_json::to_string_pretty(&data).expect("plain data always serializes") + "\n"
 }
 
-fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<String>) -> Vec<ValueData<'a>> {
+fn values<'a>(
+    site: &'a Site,
+    model: &'a Model,
+    notes: &mut Vec<String>,
+    root: &str,
+) -> Vec<ValueData<'a>> {
     site.dimensions
         .iter()
         .zip(&model.cells)
         .map(|(dimension, cell)| {
             let note = cell.note_html.as_ref().map(|html| {
-                notes.push(html.clone());
+                notes.push(html.to_html(root));
                 notes.len()
             });
             let names: &[String] = match &dimension.kind {
@@ -120,7 +150,7 @@ fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<String>) -> Vec<
                 CellValue::NotApplicable => (true, Vec::new(), None),
                 CellValue::Level(i) => (false, levels(&[*i]), None),
                 CellValue::Tags(tags) => (false, levels(tags), None),
-                CellValue::Text(html) => (false, Vec::new(), Some(html.as_str())),
+                CellValue::Text(html) => (false, Vec::new(), Some(html.to_html(root))),
             };
             ValueData {
                 na,
@@ -132,21 +162,21 @@ fn values<'a>(site: &'a Site, model: &'a Model, notes: &mut Vec<String>) -> Vec<
         .collect()
 }
 
-fn question<'a>(site: &'a Site, question: &'a Question) -> QuestionData<'a> {
+fn question<'a>(site: &'a Site, question: &'a Question, root: &str) -> QuestionData<'a> {
     QuestionData {
         id: &question.id,
-        html: &question.text_html,
+        html: question.text_html.to_html(root),
         answers: question
             .answers
             .iter()
             .map(|answer| {
                 let (model, next) = match &answer.next {
                     Next::Model(index) => (Some(site.models[*index].slug.as_str()), None),
-                    Next::Question(next) => (None, Some(self::question(site, next))),
+                    Next::Question(next) => (None, Some(self::question(site, next, root))),
                 };
                 AnswerData {
-                    html: &answer.label_html,
-                    why: answer.why_html.as_deref(),
+                    html: answer.label_html.to_html(root),
+                    why: answer.why_html.as_ref().map(|why| why.to_html(root)),
                     model,
                     preset: answer.preset.as_ref().map(|p| p.name.as_str()),
                     question: next,
