@@ -77,14 +77,20 @@ fi
 # the one the tests use (release is for benchmarks), reusing target/debug. The wheel goes into a
 # fresh virtual environment, where `versus --version` must work, and into one with only Sphinx and
 # python-docs-theme (examples/sphinx/requirements.txt), whose sphinx-build the browser tests run.
-# Both cached environments are made with the newest Python 3 here and remade when a pin changes.
+# Every environment is made with the CPython 3.14 above, the one Python this script installs
+# itself (Sphinx 9 needs 3.12 or newer, which a fresh machine may not have), and the cached ones
+# are remade when a pin or that interpreter changes. Debian's 3.14 comes without ensurepip, so
+# the machine's own pip puts a pip into each environment first.
 python_env() { # python_env DIR REQUIREMENTS
-  if ! cmp -s "$2" "$1/requirements.txt" 2>/dev/null; then
+  local stamp
+  stamp=$(cat "$2"; echo "# made with $python314")
+  if [ "$stamp" != "$(cat "$1/requirements.txt" 2>/dev/null)" ]; then
     echo "== installing $2 into $1"
     rm -rf "$1"
-    "$python" -m venv "$1"
+    "$python314" -m venv --without-pip "$1"
+    "$python" -m pip --python "$1/bin/python" install --quiet --disable-pip-version-check pip
     "$1/bin/pip" install --quiet --disable-pip-version-check -r "$2"
-    cp "$2" "$1/requirements.txt"
+    echo "$stamp" >"$1/requirements.txt"
   fi
 }
 python_env target/maturin-venv python/requirements-build.txt
@@ -93,7 +99,7 @@ echo "== the versus wheel (maturin build --profile dev)"
 rm -rf target/wheels target/wheel-venv
 target/maturin-venv/bin/maturin build --quiet --locked --profile dev --out target/wheels
 wheel=$(echo target/wheels/versus-*.whl)
-"$python" -m venv --without-pip target/wheel-venv
+"$python314" -m venv --without-pip target/wheel-venv
 target/sphinx-venv/bin/pip --python target/wheel-venv/bin/python install --quiet --disable-pip-version-check --no-deps "$wheel"
 installed=$(target/wheel-venv/bin/versus --version)
 [ "$installed" = "$(target/debug/versus --version)" ] || { echo "the wheel's versus says: $installed" >&2; exit 1; }
