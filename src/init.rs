@@ -1,11 +1,13 @@
 //! `versus init`: a small working comparison book to start from.
 //!
 //! Writes nothing if any of its files already exists, so it never overwrites a writer's
-//! work. The scaffold is embedded from `src/init/`, and the tests build, check and test it.
+//! work, and leaves nothing behind when a write fails midway. The scaffold is embedded from `src/init/`, and the tests build, check and test it.
 
 use std::fs;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use crate::Failure;
 use crate::diagnostic::{Diagnostic, Position, display_path};
 
 /// (path in the new book, contents)
@@ -24,13 +26,18 @@ pub const FILES: &[(&str, &str)] = &[
 ];
 
 /// Writes the scaffold into `dir`, creating it if needed; returns the files written.
-pub fn init(dir: &Path) -> Result<Vec<&'static str>, Vec<Diagnostic>> {
+///
+/// All or nothing: every file is checked before the first is written, and when a write still
+/// fails, what this run created (files and folders) is removed again, and only that.
+pub fn init(dir: &Path) -> Result<Vec<&'static str>, Failure> {
+    let shown = |path: &str| display_path(Path::new("."), &dir.join(path));
     let existing: Vec<Diagnostic> = FILES
         .iter()
-        .filter(|(path, _)| dir.join(path).exists())
+        // A dangling link counts: writing through it would create a file elsewhere.
+        .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
         .map(|(path, _)| {
             Diagnostic::error(
-                display_path(Path::new("."), &dir.join(path)),
+                shown(path),
                 Position::NONE,
                 "already exists; versus init does not overwrite files",
             )
@@ -38,21 +45,58 @@ pub fn init(dir: &Path) -> Result<Vec<&'static str>, Vec<Diagnostic>> {
         })
         .collect();
     if !existing.is_empty() {
-        return Err(existing);
+        return Err(Failure::Book(existing));
     }
+    let mut created = Created::default();
     for (path, contents) in FILES {
-        let target = dir.join(path);
-        let written = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&target, contents));
-        if let Err(err) = written {
-            return Err(vec![Diagnostic::error(
-                target,
-                Position::NONE,
-                format!("cannot write: {err}"),
-            )]);
+        if let Err(err) = created.write(&dir.join(path), contents) {
+            created.undo();
+            return Err(Failure::Environment(vec![
+                Diagnostic::error(shown(path), Position::NONE, format!("cannot write: {err}"))
+                    .with_help("check that the folder can be written, or run versus init in another folder"),
+            ]));
         }
     }
     Ok(FILES.iter().map(|(path, _)| *path).collect())
+}
+
+/// What one run of init created, in order, to remove it again if a later write fails.
+#[derive(Default)]
+struct Created(Vec<PathBuf>);
+
+impl Created {
+    fn write(&mut self, target: &Path, contents: &str) -> std::io::Result<()> {
+        if let Some(parent) = target.parent() {
+            self.create_dirs(parent)?;
+        }
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)?;
+        self.0.push(target.to_path_buf());
+        file.write_all(contents.as_bytes())
+    }
+
+    fn create_dirs(&mut self, dir: &Path) -> std::io::Result<()> {
+        if dir.as_os_str().is_empty() || dir.is_dir() {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent() {
+            self.create_dirs(parent)?;
+        }
+        fs::create_dir(dir)?;
+        self.0.push(dir.to_path_buf());
+        Ok(())
+    }
+
+    /// Removes what was created, newest first; a folder only if it is empty again.
+    fn undo(self) {
+        for path in self.0.iter().rev() {
+            if path.is_dir() {
+                let _ = fs::remove_dir(path);
+            } else {
+                let _ = fs::remove_file(path);
+            }
+        }
+    }
 }

@@ -65,3 +65,30 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
     assert_eq!(book.read("book.toml"), "[book]\ntitle = \"Mine\"\n");
     assert!(!book.exists("content/index.md"), "nothing else was written");
 }
+
+#[test]
+fn init_that_fails_midway_removes_what_it_wrote_and_only_that() {
+    let book = Book::empty();
+    // Nothing can be created in /proc, not even by root: writing content/ fails after
+    // book.toml is written.
+    std::os::unix::fs::symlink("/proc/self", book.path().join("content")).unwrap();
+    book.run(&["init"])
+        .failure(2)
+        .stderr_has("content/index.md: error: cannot write:")
+        .stderr_has("init failed; nothing was written");
+    assert!(!book.exists("book.toml"), "what init wrote is removed");
+    assert!(
+        book.path().join("content").symlink_metadata().is_ok(),
+        "what init did not create is kept"
+    );
+}
+
+#[test]
+fn init_counts_a_dangling_link_as_an_existing_file() {
+    let book = Book::empty();
+    std::os::unix::fs::symlink("/nonexistent/book.toml", book.path().join("book.toml")).unwrap();
+    book.run(&["init"])
+        .failure(1)
+        .stderr_line("book.toml: error: already exists; versus init does not overwrite files");
+    assert!(!book.exists("content"), "nothing was written");
+}
