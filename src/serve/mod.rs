@@ -43,6 +43,8 @@ pub struct Shared {
     rebuilt: broadcast::Sender<u64>,
     /// Code highlighted by earlier rebuilds: most blocks do not change between saves.
     highlighted: crate::render::highlight::Cache,
+    /// Whether any build has succeeded, so a failure can say whether a site is still served.
+    built: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -121,6 +123,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         failure: RwLock::new(None),
         rebuilt,
         highlighted: Default::default(),
+        built: Default::default(),
     });
 
     let overrides = Overrides {
@@ -128,9 +131,8 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         base_url: None,
     };
     shared.finish_build(rebuild(&root, &overrides, &shared, "the first build"));
-    let (watching, changes) =
-        watch::watch(&root, &[config.content_dir.clone(), root.join("themes")])
-            .map_err(|e| environment(format!("cannot watch the book: {e}")))?;
+    let (watching, changes) = watch::watch(&root, &read_folders(&root, &config))
+        .map_err(|e| environment(format!("cannot watch the book: {e}")))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -140,12 +142,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
             .await
-            .map_err(|e| {
-                environment(format!(
-                    "cannot listen on {}:{}: {e}",
-                    options.bind, options.port
-                ))
-            })?;
+            .map_err(|e| cannot_listen(&options, &e))?;
         let address = listener
             .local_addr()
             .map_err(|e| environment(e.to_string()))?;
@@ -214,7 +211,35 @@ fn rebuild_on_change(
             String::new()
         };
         shared.finish_build(rebuild(root, overrides, shared, &format!("{first}{more}")));
+        // book.toml may name another content folder now.
+        if let Ok(config) = crate::config::load(root, &Overrides::default()) {
+            changes.want(read_folders(root, &config));
+        }
     }
+}
+
+/// The folders a build reads besides book.toml: the content folder and the themes.
+fn read_folders(root: &Path, config: &crate::config::Config) -> Vec<PathBuf> {
+    vec![config.content_dir.clone(), root.join("themes")]
+}
+
+fn cannot_listen(options: &ServeOptions, err: &std::io::Error) -> Failure {
+    let help = if err.kind() == std::io::ErrorKind::AddrInUse {
+        format!(
+            "another program is using port {}: choose another with `--port N`, or `--port 0` for any free one",
+            options.port
+        )
+    } else {
+        "choose another address with `--bind ADDRESS`, or another port with `--port N` (`--port 0` for any free one)".to_string()
+    };
+    Failure::Environment(vec![
+        Diagnostic::error(
+            ".",
+            Position::NONE,
+            format!("cannot listen on {}:{}: {err}", options.bind, options.port),
+        )
+        .with_help(help),
+    ])
 }
 
 /// One full build; on failure the previous site stays in place.
@@ -227,6 +252,7 @@ fn rebuild(
     let started = Instant::now();
     match crate::build_with(root, overrides, Some(&shared.highlighted)) {
         Ok(report) => {
+            shared.built.store(true, Ordering::SeqCst);
             eprintln!(
                 "built {} pages in {} ms ({reason})",
                 report.pages,
@@ -243,7 +269,13 @@ fn rebuild(
             for line in &lines {
                 eprintln!("{line}");
             }
-            eprintln!("build failed ({reason}); still serving the last good site");
+            if shared.built.load(Ordering::SeqCst) {
+                eprintln!("build failed ({reason}); still serving the last good site");
+            } else {
+                eprintln!(
+                    "build failed ({reason}); there is no site to serve yet: fix the problems above and save"
+                );
+            }
             Err(lines)
         }
     }

@@ -5,8 +5,15 @@
 //! the changes that matter, so a save gives one rebuild. The site is built outside the
 //! watched folders, so the build never triggers itself.
 
+//!
+//! The folders a rebuild reads (the content folder, `themes/`) may not exist when serving
+//! starts, or may be removed and made again: after every batch of events, each one that now
+//! exists and is not watched is watched, and its appearance counts as a change.
+
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
@@ -15,18 +22,31 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 /// How long a burst of events may pause before it counts as finished.
 const QUIET: Duration = Duration::from_millis(30);
 
+type Watcher = Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>;
+
 /// Keeps the watch alive; dropping it ends the [`Changes`] stream.
 pub struct Watch {
-    _debouncer: Debouncer<notify_debouncer_full::notify::RecommendedWatcher, RecommendedCache>,
+    _debouncer: Arc<Mutex<Watcher>>,
 }
 
 /// The changes that call for a rebuild, batch by batch.
 pub struct Changes {
     events: Receiver<DebounceEventResult>,
     book_toml: PathBuf,
+    /// Weak, so that dropping the [`Watch`] still ends the stream.
+    debouncer: Weak<Mutex<Watcher>>,
+    folders: Mutex<Folders>,
 }
 
-/// Watches `book.toml` in `root` and, recursively, every folder in `folders` that exists.
+/// The folders a rebuild reads, and those of them being watched now.
+#[derive(Default)]
+struct Folders {
+    wanted: Vec<PathBuf>,
+    watched: BTreeSet<PathBuf>,
+}
+
+/// Watches `book.toml` in `root` and, recursively, every folder in `folders`, now or as soon
+/// as it exists.
 pub fn watch(root: &Path, folders: &[PathBuf]) -> Result<(Watch, Changes), String> {
     let (sender, events) = channel();
     let mut debouncer =
@@ -34,23 +54,62 @@ pub fn watch(root: &Path, folders: &[PathBuf]) -> Result<(Watch, Changes), Strin
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| format!("{}: {e}", root.display()))?;
-    for folder in folders.iter().filter(|f| f.is_dir()) {
-        debouncer
-            .watch(folder, RecursiveMode::Recursive)
-            .map_err(|e| format!("{}: {e}", folder.display()))?;
-    }
+    let debouncer = Arc::new(Mutex::new(debouncer));
     let book_toml = std::fs::canonicalize(root)
         .unwrap_or_else(|_| root.to_path_buf())
         .join(crate::config::BOOK_FILE);
+    let changes = Changes {
+        events,
+        book_toml,
+        debouncer: Arc::downgrade(&debouncer),
+        folders: Mutex::new(Folders::default()),
+    };
+    changes.want(folders.to_vec());
     Ok((
         Watch {
             _debouncer: debouncer,
         },
-        Changes { events, book_toml },
+        changes,
     ))
 }
 
 impl Changes {
+    /// Sets the folders a rebuild reads (they change with book.toml), and watches those that
+    /// exist; returns the ones that were not watched before.
+    pub fn want(&self, folders: Vec<PathBuf>) -> Vec<PathBuf> {
+        let mut state = self.folders.lock().expect("no watcher panics");
+        state.wanted = folders;
+        self.refresh(&mut state)
+    }
+
+    /// Watches every wanted folder that exists and is not watched; forgets those that are gone
+    /// (a removed folder's watch ends with it). Returns the folders newly watched.
+    fn refresh(&self, state: &mut Folders) -> Vec<PathBuf> {
+        let Some(debouncer) = self.debouncer.upgrade() else {
+            return Vec::new();
+        };
+        let mut debouncer = debouncer.lock().expect("no watcher panics");
+        let Folders { wanted, watched } = state;
+        watched.retain(|folder| {
+            let keep = folder.is_dir() && wanted.contains(folder);
+            if !keep {
+                let _ = debouncer.unwatch(folder);
+            }
+            keep
+        });
+        let mut new = Vec::new();
+        for folder in wanted.iter() {
+            if folder.is_dir()
+                && !watched.contains(folder)
+                && debouncer.watch(folder, RecursiveMode::Recursive).is_ok()
+            {
+                watched.insert(folder.clone());
+                new.push(folder.clone());
+            }
+        }
+        new
+    }
+
     /// Blocks until a batch of changes arrives that calls for a rebuild; returns the changed
     /// paths, or `None` once the watcher is gone.
     pub fn next_change(&self) -> Option<Vec<PathBuf>> {
@@ -62,6 +121,9 @@ impl Changes {
             while let Ok(more) = self.events.recv_timeout(QUIET) {
                 changed.extend(self.relevant(more));
             }
+            let mut folders = self.folders.lock().expect("no watcher panics");
+            changed.extend(self.refresh(&mut folders));
+            drop(folders);
             changed.sort();
             changed.dedup();
             if !changed.is_empty() {

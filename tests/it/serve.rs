@@ -457,3 +457,79 @@ fn binding_beyond_loopback_warns() {
         default.address
     );
 }
+
+impl Server {
+    /// The stderr lines up to and including the first one that `stop` accepts.
+    fn stderr_until(&self, stop: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            let line = self
+                .stderr
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("no such line on stderr, only {lines:?}"));
+            let done = stop(&line);
+            lines.push(line);
+            if done {
+                return lines;
+            }
+        }
+    }
+}
+
+#[test]
+fn a_failing_first_build_does_not_claim_a_last_good_site() {
+    let book = served_book();
+    book.write(
+        "book.toml",
+        format!(
+            "{}\n[build]\ntheme = \"mine\"\n",
+            crate::harness::MINIMAL_TOML
+        ),
+    );
+    let server = Server::start(&book, &[]);
+    let lines = server.stderr_until(|l| l.starts_with("build failed"));
+    assert_eq!(
+        lines.last().unwrap(),
+        "build failed (the first build); there is no site to serve yet: fix the problems above and save",
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_themes_folder_created_after_starting_is_watched() {
+    let book = served_book();
+    book.write(
+        "book.toml",
+        format!(
+            "{}\n[build]\ntheme = \"mine\"\n",
+            crate::harness::MINIMAL_TOML
+        ),
+    );
+    let server = Server::start(&book, &[]);
+    let mut events = Events::open(&server);
+    assert_eq!(events.next(), "1");
+    assert!(server.status().contains("\"ok\":false"));
+    std::fs::create_dir_all(book.path().join("themes/mine")).unwrap();
+    assert_eq!(events.next(), "2", "creating themes/ rebuilds");
+    assert!(
+        server.status().contains("\"ok\":true"),
+        "{}",
+        server.status()
+    );
+    book.write("themes/mine/static/extra.txt", "new file\n");
+    assert_eq!(events.next(), "3", "a file in the new folder rebuilds");
+    assert_eq!(server.get("extra.txt").1, "new file\n");
+}
+
+#[test]
+fn a_port_in_use_suggests_another_port() {
+    let book = served_book();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = book.run(&["serve", "--port", &port]);
+    run.failure(2)
+        .stderr_has(&format!("error: cannot listen on 127.0.0.1:{port}: "))
+        .stderr_line(&format!(
+            "  help: another program is using port {port}: choose another with `--port N`, or `--port 0` for any free one"
+        ));
+}
