@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
+use crate::input::{BOOK_TOML_LIMIT, ReadError, normalize_lexically, read_limited};
 
 pub const BOOK_FILE: &str = "book.toml";
 
@@ -125,8 +126,8 @@ struct RawBookSection {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawBuild {
-    content: Option<PathBuf>,
-    output: Option<PathBuf>,
+    content: Option<Spanned<String>>,
+    output: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     base_url: Option<Spanned<String>>,
 }
@@ -207,16 +208,29 @@ fn default_toc_min_headings() -> usize {
 /// Reads and checks `<root>/book.toml`.
 pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
     let path = root.join(BOOK_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|err| {
+    let bytes = read_limited(&path, BOOK_TOML_LIMIT).map_err(|err| {
+        let help = match err {
+            ReadError::Io(_) => format!(
+                "run versus in a book's root folder, or name it: `versus build DIR` (looked in {})",
+                root.display()
+            ),
+            _ => err.help().to_string(),
+        };
         Diagnostic::error(
             BOOK_FILE,
             Position::START,
             format!("cannot read book.toml: {err}"),
         )
-        .with_help(format!(
-            "run versus in a book's root folder, or name it: `versus build DIR` (looked in {})",
-            root.display()
-        ))
+        .with_help(help)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let at = LineIndex::new(
+            std::str::from_utf8(&err.as_bytes()[..err.utf8_error().valid_up_to()]).unwrap_or(""),
+            1,
+        )
+        .position(err.utf8_error().valid_up_to());
+        Diagnostic::error(BOOK_FILE, at, "book.toml is not UTF-8 text")
+            .with_help("save book.toml as UTF-8")
     })?;
     let index = LineIndex::new(&text, 1);
     let raw: RawBook = toml::from_str(&text).map_err(|err| {
@@ -253,13 +267,15 @@ fn resolve(
         );
     }
     let base_url = match (&overrides.base_url, raw.build.base_url) {
-        (Some(url), _) => check_base_url(url, Position::START, &mut problems),
+        (Some(url), _) => check_base_url(url, FLAG_BASE_URL, Position::NONE, &mut problems),
         (None, Some(url)) => {
             let position = index.position(url.span().start);
-            check_base_url(url.get_ref(), position, &mut problems)
+            check_base_url(url.get_ref(), BOOK_FILE, position, &mut problems)
         }
         (None, None) => None,
     };
+    let content = folder_setting(raw.build.content, "content", index, &mut problems);
+    let output = folder_setting(raw.build.output, "output", index, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -272,23 +288,24 @@ fn resolve(
         ),
         matrix_url: raw.embed.matrix_url.unwrap_or_default(),
     };
-    let output = overrides
-        .output_dir
-        .clone()
-        .or(raw.build.output)
-        .unwrap_or_else(|| PathBuf::from("public"));
+    // `..` is resolved as text before anything looks at the folder, so `missing/../keep` is
+    // refused like `keep`, and no stray `missing/` is created.
+    let output_dir = match &overrides.output_dir {
+        Some(dest) => normalize_lexically(&root.join(dest)),
+        None => root.join(normalize_lexically(
+            &output.unwrap_or_else(|| PathBuf::from("public")),
+        )),
+    };
     Ok(Config {
         root: root.to_path_buf(),
         title: raw.book.title,
         description: raw.book.description,
         language: raw.book.language,
         authors: raw.book.authors,
-        content_dir: root.join(
-            raw.build
-                .content
-                .unwrap_or_else(|| PathBuf::from("content")),
-        ),
-        output_dir: root.join(output),
+        content_dir: root.join(normalize_lexically(
+            &content.unwrap_or_else(|| PathBuf::from("content")),
+        )),
+        output_dir,
         theme: raw
             .build
             .theme
@@ -311,10 +328,43 @@ fn resolve(
     })
 }
 
-fn check_base_url(url: &str, position: Position, problems: &mut Diagnostics) -> Option<String> {
+/// A folder named under [build], checked not to be empty.
+fn folder_setting(
+    value: Option<Spanned<String>>,
+    key: &str,
+    index: &LineIndex,
+    problems: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let value = value?;
+    if value.get_ref().trim().is_empty() {
+        problems.push(
+            Diagnostic::error(
+                BOOK_FILE,
+                index.position(value.span().start),
+                format!("`{key}` is empty"),
+            )
+            .with_help(match key {
+                "output" => "name the folder to build into, e.g. output = \"public\"",
+                _ => "name the folder of the pages, e.g. content = \"content\"",
+            }),
+        );
+        return None;
+    }
+    Some(PathBuf::from(value.into_inner()))
+}
+
+/// Where a `--base-url` given on the command line is blamed.
+const FLAG_BASE_URL: &str = "--base-url";
+
+fn check_base_url(
+    url: &str,
+    source: &str,
+    position: Position,
+    problems: &mut Diagnostics,
+) -> Option<String> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         problems.push(
-            Diagnostic::error(BOOK_FILE, position, format!("base-url {url:?} is not absolute"))
+            Diagnostic::error(source, position, format!("base-url {url:?} is not absolute"))
                 .with_help("give the full address the site is published at, e.g. \"https://example.org/docs/\""),
         );
         return None;

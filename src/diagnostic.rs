@@ -81,7 +81,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:", self.path.display())?;
+        write!(f, "{}:", escape_path(&self.path))?;
         if self.position != Position::NONE {
             write!(f, "{}:{}:", self.position.line, self.position.column)?;
         }
@@ -184,6 +184,54 @@ pub fn did_you_mean<'c>(
         .map(|(_, candidate)| candidate)
 }
 
+/// `path` for one line of text: control characters (a newline in a file name) are escaped,
+/// so a message is always one line that tools can split on `:`.
+pub fn escape_path(path: &Path) -> String {
+    path.display()
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+impl Diagnostic {
+    /// This diagnostic with its path as seen from where the command runs, for a book in the
+    /// folder `book` as the user named it: `versus build other/book` shows
+    /// `other/book/content/x.md`, which the terminal that ran it can open.
+    pub fn seen_from(mut self, book: &Path) -> Diagnostic {
+        self.path = seen_from(book, &self.path);
+        self
+    }
+}
+
+/// `path` (relative to the book's root, or absolute) as seen from the working folder, for a
+/// book in the folder `book` as the user named it. Command-line flags (`--base-url`) stay.
+pub fn seen_from(book: &Path, path: &Path) -> PathBuf {
+    if path.as_os_str().as_encoded_bytes().starts_with(b"--") {
+        return path.to_path_buf();
+    }
+    if path.is_relative() {
+        if book == Path::new(".") || book.as_os_str().is_empty() {
+            return path.to_path_buf();
+        }
+        return crate::input::normalize_lexically(&book.join(path));
+    }
+    match std::env::current_dir() {
+        Ok(cwd) => match path.strip_prefix(&cwd) {
+            Ok(inside) if inside.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(inside) => inside.to_path_buf(),
+            Err(_) => path.to_path_buf(),
+        },
+        Err(_) => path.to_path_buf(),
+    }
+}
+
 /// The path to show for `path`: relative to `root` when inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
@@ -211,6 +259,39 @@ mod tests {
             Some("slow")
         );
         assert_eq!(did_you_mean("fancy", ["fancier", "plain"]), Some("fancier"));
+    }
+
+    #[test]
+    fn a_newline_in_a_path_stays_on_one_line() {
+        let d = Diagnostic::error("content/a\nb.md", Position::new(2, 5), "bad");
+        assert_eq!(d.to_string(), "content/a\\nb.md:2:5: error: bad");
+    }
+
+    #[test]
+    fn paths_are_seen_from_the_working_folder() {
+        let book = Path::new("other/book");
+        assert_eq!(
+            seen_from(book, Path::new("content/x.md")),
+            Path::new("other/book/content/x.md")
+        );
+        assert_eq!(
+            seen_from(Path::new("."), Path::new("content/x.md")),
+            Path::new("content/x.md")
+        );
+        assert_eq!(
+            seen_from(Path::new("./b/"), Path::new("book.toml")),
+            Path::new("b/book.toml")
+        );
+        assert_eq!(
+            seen_from(book, Path::new("--base-url")),
+            Path::new("--base-url")
+        );
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(seen_from(book, &cwd.join("x/y")), Path::new("x/y"));
+        assert_eq!(
+            seen_from(book, Path::new("/elsewhere")),
+            Path::new("/elsewhere")
+        );
     }
 
     #[test]

@@ -3,12 +3,17 @@
 //! Owns `walkdir`. Produces the list of files under the content folder, sorted by path so that
 //! everything downstream is deterministic, and says what each one is. Hidden files and folders
 //! (names starting with `.`) are skipped, so editor swap files and `.git` never become pages.
+//!
+//! Symbolic links, pipes and devices in the content folder are errors, not silently skipped:
+//! versus does not follow links, so a book builds the same wherever it is copied, and reads
+//! only regular files (see [`crate::input`]).
 
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Position};
+use crate::diagnostic::{Diagnostic, Diagnostics, Position};
+use crate::input::{MARKDOWN_LIMIT, ReadError};
 
 /// What a source file is, decided by where it sits in the content folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +40,9 @@ pub struct SourceFile {
     pub kind: SourceKind,
 }
 
-/// Lists the files of the content folder `content`, in path order.
-pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
+/// Lists the files of the content folder `content`, in path order; links, pipes, devices and
+/// Markdown files past [`MARKDOWN_LIMIT`] are reported, all at once.
+pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
     if !content.is_dir() {
         let shown = crate::diagnostic::display_path(root, content);
         return Err(Diagnostic::error(
@@ -44,38 +50,85 @@ pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnost
             Position::START,
             format!("the content folder {} does not exist", shown.display()),
         )
-        .with_help("create it, or set `content` under [build] in book.toml"));
+        .with_help("create it, or set `content` under [build] in book.toml")
+        .into());
     }
     let mut files = Vec::new();
+    let mut problems = Diagnostics::new();
     let walker = WalkDir::new(content)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     for entry in walker {
-        let entry = entry.map_err(|err| {
-            let path = err.path().unwrap_or(content).to_path_buf();
-            Diagnostic::error(
-                crate::diagnostic::display_path(root, &path),
-                Position::START,
-                format!("cannot read: {err}"),
-            )
-        })?;
-        if !entry.file_type().is_file() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(content).to_path_buf();
+                problems.push(Diagnostic::error(
+                    crate::diagnostic::display_path(root, &path),
+                    Position::NONE,
+                    format!("cannot read: {err}"),
+                ));
+                continue;
+            }
+        };
+        let absolute = entry.path().to_path_buf();
+        let shown = crate::diagnostic::display_path(root, &absolute);
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
             continue;
         }
-        let absolute = entry.path().to_path_buf();
+        if let Some(problem) = unreadable(&entry, &shown) {
+            problems.push(problem);
+            continue;
+        }
         let relative = absolute
             .strip_prefix(content)
             .unwrap_or(&absolute)
             .to_path_buf();
         files.push(SourceFile {
             kind: classify(&relative),
-            shown: crate::diagnostic::display_path(root, &absolute),
+            shown,
             relative,
             absolute,
         });
     }
+    if problems.has_errors() {
+        return Err(problems);
+    }
     Ok(files)
+}
+
+/// Why the content entry `entry` cannot be a source file, if it cannot.
+fn unreadable(entry: &walkdir::DirEntry, shown: &Path) -> Option<Diagnostic> {
+    let file_type = entry.file_type();
+    if file_type.is_symlink() {
+        return Some(
+            Diagnostic::error(
+                shown,
+                Position::NONE,
+                "a symbolic link; versus does not follow links in the content folder",
+            )
+            .with_help(
+                "put the file itself here (a copy), so the book builds the same wherever it is",
+            ),
+        );
+    }
+    if !file_type.is_file() {
+        return Some(
+            Diagnostic::error(shown, Position::NONE, "not a regular file")
+                .with_help(ReadError::NotRegular.help()),
+        );
+    }
+    let is_markdown = entry.path().extension().is_some_and(|ext| ext == "md");
+    let len = entry.metadata().map_or(0, |m| m.len());
+    if is_markdown && len > MARKDOWN_LIMIT.bytes {
+        let error = ReadError::TooLarge(MARKDOWN_LIMIT);
+        return Some(
+            Diagnostic::error(shown, Position::NONE, error.to_string()).with_help(error.help()),
+        );
+    }
+    None
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

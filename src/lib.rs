@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod init;
+pub mod input;
 pub mod model;
 pub mod parse;
 pub mod render;
@@ -101,6 +102,7 @@ pub fn build_with(
     write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
     let theme = render::Theme::load(&config)?;
     let outputs = render::render_with(&site, &theme, cache)?;
+    write::check_clashes(root, &outputs, generated_by(&site, &theme))?;
     let pages = count_pages(&outputs);
     let written = write::commit(root, &config.output_dir, &outputs)
         .map_err(|d| Failure::Environment(vec![d]))?;
@@ -110,6 +112,37 @@ pub fn build_with(
         files: written.files,
         kept: written.kept,
     })
+}
+
+/// What versus generates at an output path, for the message about a file that would replace it.
+fn generated_by<'a>(site: &'a Site, theme: &'a render::Theme) -> impl Fn(&str) -> String + 'a {
+    move |path| {
+        let page = |page: &model::Page| urls::output_file(&page.dir) == path;
+        if path == "404.html" {
+            "the page for missing pages".to_string()
+        } else if path == "sitemap.xml" {
+            "the sitemap".to_string()
+        } else if path.starts_with("embed/") {
+            "a fragment for other docs".to_string()
+        } else if theme.statics.iter().any(|(file, _)| file == path) {
+            "a file of the theme".to_string()
+        } else if page(&site.home) {
+            "the home page".to_string()
+        } else if page(&site.matrix) {
+            "the matrix page".to_string()
+        } else if site.guide.as_ref().is_some_and(|guide| page(&guide.page)) {
+            "the guide".to_string()
+        } else {
+            match site
+                .pages()
+                .find(|p| page(p))
+                .and_then(|p| p.source.as_ref())
+            {
+                Some(source) => format!("the page of {}", source.display()),
+                None => "a page".to_string(),
+            }
+        }
+    }
 }
 
 /// What `check` found in a book that builds.
@@ -131,6 +164,9 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> Result<CheckRepor
     }
     let theme = render::Theme::load(&config)?;
     let outputs = render::render(&site, &theme)?;
+    if let Err(clashes) = write::check_clashes(root, &outputs, generated_by(&site, &theme)) {
+        problems.extend(clashes);
+    }
     let guide_path = diagnostic::display_path(root, &config.content_dir.join("guide.md"));
     let findings = check::check(&site, &outputs, &guide_path);
     problems.extend(findings.problems);
@@ -153,9 +189,7 @@ pub fn collect_samples(
     let (config, site) = load(root, &Overrides::default())?;
     let mut found = samples::collect(&site, &config.samples)?;
     if let Some(filter) = filter {
-        found.retain(|s| {
-            s.name().contains(filter) || s.title.as_deref().is_some_and(|t| t.contains(filter))
-        });
+        found.retain(|s| s.matches(filter));
     }
     Ok((config.samples, found))
 }

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use versus::config::Overrides;
-use versus::diagnostic::display_path;
+use versus::diagnostic::{display_path, escape_path, seen_from};
 use versus::samples;
 
 #[derive(Parser)]
@@ -83,6 +83,9 @@ enum Command {
         /// How many samples run at once (default: the number of CPUs).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
+        /// List the samples (`path:line "title"`) that FILTER selects, without running them.
+        #[arg(long)]
+        list: bool,
     },
 }
 
@@ -110,14 +113,20 @@ fn main() -> ExitCode {
                 dest: dest.map(from_working_dir),
                 open,
             };
+            let book = options.root.clone();
             match versus::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(failure) => report_failure(&failure, "serve failed"),
+                Err(failure) => report_failure(&failure, &book, "serve failed"),
             }
         }
-        Command::Test { args, python, jobs } => {
+        Command::Test {
+            args,
+            python,
+            jobs,
+            list,
+        } => {
             let (dir, filter) = book_and_filter(args);
-            test(dir, python, jobs, filter)
+            test(dir, python, jobs, filter, list)
         }
     }
 }
@@ -134,10 +143,9 @@ fn init(dir: PathBuf) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(problems) => report_failure(
-            &versus::Failure::Book(problems),
-            "init failed; nothing was written",
-        ),
+        Err(failure) => {
+            report_failure(&failure, Path::new("."), "init failed; nothing was written")
+        }
     }
 }
 
@@ -164,11 +172,40 @@ fn test(
     python: Option<String>,
     jobs: Option<usize>,
     filter: Option<String>,
+    list: bool,
 ) -> ExitCode {
-    let (options, samples) = match versus::collect_samples(&dir, filter.as_deref()) {
+    let (options, all) = match versus::collect_samples(&dir, None) {
         Ok(found) => found,
-        Err(failure) => return report_failure(&failure, "test failed"),
+        Err(failure) => return report_failure(&failure, &dir, "test failed"),
     };
+    let total = all.len();
+    let samples: Vec<samples::Sample> = all
+        .into_iter()
+        .filter(|s| filter.as_deref().is_none_or(|f| s.matches(f)))
+        // Named from where the command runs, in the report and in tracebacks alike.
+        .map(|s| s.seen_from(&dir))
+        .collect();
+    if let Some(filter) = filter.as_deref()
+        && samples.is_empty()
+    {
+        eprintln!(
+            "error: no sample matches the filter {filter:?} ({total} sample{} in the book)",
+            plural(total)
+        );
+        eprintln!(
+            "  help: `versus test --list` lists every sample as `path:line \"title\"`; the filter is text that one of them contains"
+        );
+        return ExitCode::from(1);
+    }
+    if list {
+        for sample in &samples {
+            match &sample.title {
+                Some(title) => println!("{} {title:?}", sample.name()),
+                None => println!("{}", sample.name()),
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
     let python = python.unwrap_or(options.python);
     let interpreter = match samples::probe_interpreter(&python) {
         Ok(interpreter) => interpreter,
@@ -206,14 +243,14 @@ fn check(dir: PathBuf, deny_warnings: bool) -> ExitCode {
     match versus::check(&dir, &Overrides::default()) {
         Ok(report) => {
             for warning in &report.warnings {
-                eprintln!("{warning}");
+                eprintln!("{}", warning.clone().seen_from(&dir));
             }
             if !report.external.is_empty() {
                 println!("external links (listed, not fetched):");
                 for link in &report.external {
                     println!(
                         "  {}:{}:{}: {}",
-                        link.path.display(),
+                        escape_path(&seen_from(&dir, &link.path)),
                         link.position.line,
                         link.position.column,
                         link.url
@@ -232,7 +269,7 @@ fn check(dir: PathBuf, deny_warnings: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(failure) => report_failure(&failure, "check failed"),
+        Err(failure) => report_failure(&failure, &dir, "check failed"),
     }
 }
 
@@ -240,11 +277,12 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Prints every diagnostic and a summary line; returns the failure's exit code.
-fn report_failure(failure: &versus::Failure, summary: &str) -> ExitCode {
+/// Prints every diagnostic, its path as seen from here for the book in `book`, and a summary
+/// line; returns the failure's exit code.
+fn report_failure(failure: &versus::Failure, book: &Path, summary: &str) -> ExitCode {
     let diagnostics = failure.diagnostics();
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        eprintln!("{}", diagnostic.clone().seen_from(book));
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -272,7 +310,7 @@ fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitC
     };
     match versus::build(&dir, &overrides) {
         Ok(report) => {
-            let shown = display_path(&dir, &report.output_dir);
+            let shown = seen_from(&dir, &display_path(&dir, &report.output_dir));
             eprintln!(
                 "built {} pages ({} files) into {}",
                 report.pages,
@@ -286,6 +324,7 @@ fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitC
         }
         Err(failure) => report_failure(
             &failure,
+            &dir,
             "build failed; the previous site was left as it was",
         ),
     }

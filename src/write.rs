@@ -43,6 +43,9 @@ pub fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<()
     if output_abs == root_abs {
         return Err(refuse("it is the book's root"));
     }
+    if content_abs == output_abs {
+        return Err(refuse("it is the content folder"));
+    }
     if content_abs.starts_with(&output_abs) {
         return Err(refuse("it contains the content folder"));
     }
@@ -59,29 +62,76 @@ pub fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<()
     Ok(())
 }
 
+/// Refuses a source file copied to a path that versus also generates (`content/404.html`,
+/// `content/assets/versus.css`): it would silently replace the generated file. `generated`
+/// says what versus writes at a path (`the sitemap`), for the message.
+pub fn check_clashes(
+    root: &Path,
+    outputs: &[Output],
+    generated: impl Fn(&str) -> String,
+) -> Result<(), crate::diagnostic::Diagnostics> {
+    let mut problems = crate::diagnostic::Diagnostics::new();
+    for pair in outputs
+        .windows(2)
+        .filter(|pair| pair[0].path == pair[1].path)
+    {
+        for output in pair {
+            if let Contents::CopyOf(source) = &output.contents {
+                problems.push(
+                    Diagnostic::error(
+                        display_path(root, source),
+                        Position::NONE,
+                        format!(
+                            "this file would be written to {}, where versus writes {}",
+                            output.path,
+                            generated(&output.path)
+                        ),
+                    )
+                    .with_help("rename or move the file; versus never lets one file silently replace another"),
+                );
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(())
+}
+
 /// Writes `outputs` as the new content of `output`, keeping what versus did not write.
 pub fn commit(root: &Path, output: &Path, outputs: &[Output]) -> Result<Written, Diagnostic> {
+    let shown = display_path(root, output);
     let output = absolute(output);
     let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
     let name = output
         .file_name()
         .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    let io_error = |path: &Path, action: &str, err: io::Error| {
+    // The staging folder is ours, not the user's: problems with it are told as problems with
+    // the output folder they named.
+    let cannot_write = |err: io::Error, inside: Option<&str>| {
+        let within = inside.map_or(String::new(), |file| format!(" (writing {file})"));
         Diagnostic::error(
-            display_path(root, path),
+            &shown,
             Position::NONE,
-            format!("cannot {action}: {err}"),
+            format!("cannot write the site: {err}{within}"),
         )
+        .with_help("make sure the folder and its parent can be written, or choose another with `--dest DIR`")
     };
-    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "create the folder", e))?;
+    fs::create_dir_all(&parent).map_err(|e| cannot_write(e, None))?;
     let staging = parent.join(format!(".{name}.versus-staging.{}", std::process::id()));
     if staging.exists() {
         // Same pid, so an earlier run of ours left it behind.
-        fs::remove_dir_all(&staging)
-            .map_err(|e| io_error(&staging, "remove an old staging folder", e))?;
+        fs::remove_dir_all(&staging).map_err(|e| cannot_write(e, None))?;
     }
     let result = stage(&staging, outputs)
-        .map_err(|(path, e)| io_error(&path, "write", e))
+        .map_err(|(path, e)| {
+            let inside = path
+                .strip_prefix(&staging)
+                .ok()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| p.display().to_string());
+            cannot_write(e, inside.as_deref())
+        })
         .and_then(|manifest| swap(root, &staging, &output, &manifest));
     if result.is_err() && staging.exists() {
         let _ = fs::remove_dir_all(&staging);

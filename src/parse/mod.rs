@@ -126,13 +126,13 @@ pub fn parse_all(files: Vec<SourceFile>, config: &Config) -> ParsedBook {
 
 fn parse_document(source: SourceFile, config: &Config) -> Result<Document, Vec<Diagnostic>> {
     let shown = source.shown.clone();
-    let bytes = std::fs::read(&source.absolute).map_err(|err| {
-        vec![Diagnostic::error(
-            &shown,
-            Position::START,
-            format!("cannot read: {err}"),
-        )]
-    })?;
+    let bytes = crate::input::read_limited(&source.absolute, crate::input::MARKDOWN_LIMIT)
+        .map_err(|err| {
+            vec![
+                Diagnostic::error(&shown, Position::START, format!("cannot read: {err}"))
+                    .with_help(err.help()),
+            ]
+        })?;
     let text = decode(&shown, bytes).map_err(|d| vec![d])?;
     let split = front_matter::split(&shown, &text).map_err(|d| vec![d])?;
     let fm = FrontMatter::parse(&shown, split.yaml).map_err(|d| vec![d])?;

@@ -187,9 +187,12 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, ThemeFile)>, D
         .into_iter()
         .map(|(name, path)| {
             let shown = display_path(root, &path);
-            let bytes = std::fs::read(&path).map_err(|err| {
-                Diagnostic::error(&shown, Position::NONE, format!("cannot read: {err}"))
-            })?;
+            let bytes = crate::input::read_limited(&path, crate::input::THEME_FILE_LIMIT).map_err(
+                |err| {
+                    Diagnostic::error(&shown, Position::NONE, format!("cannot read: {err}"))
+                        .with_help(err.help())
+                },
+            )?;
             Ok((
                 name,
                 ThemeFile {

@@ -83,7 +83,27 @@ pub enum SampleKind {
 impl Sample {
     /// `path:line`, how the report and FILTER name a sample.
     pub fn name(&self) -> String {
-        format!("{}:{}", self.path.display(), self.position.line)
+        format!(
+            "{}:{}",
+            crate::diagnostic::escape_path(&self.path),
+            self.position.line
+        )
+    }
+
+    /// Whether FILTER selects this sample: its `path:line` or its title contains the text.
+    pub fn matches(&self, filter: &str) -> bool {
+        self.name().contains(filter) || self.title.as_deref().is_some_and(|t| t.contains(filter))
+    }
+
+    /// The sample with its path as seen from the working folder, for a book in `book`.
+    pub fn seen_from(mut self, book: &std::path::Path) -> Sample {
+        self.path = crate::diagnostic::seen_from(book, &self.path);
+        self
+    }
+
+    /// The line of the Markdown file on which the sample's code starts (after the fence).
+    pub fn first_line(&self) -> usize {
+        self.position.line + 1
     }
 }
 

@@ -201,7 +201,10 @@ fn try_execute(sample: &Sample, python: &str) -> std::io::Result<Outcome> {
             vec!["-m", "doctest", "-o", "ELLIPSIS", "session.txt"],
         ),
     };
-    fs::write(work.join(file), &sample.code)?;
+    // Blank lines before the code put every line of it on its line of the Markdown file, so
+    // Python's own line numbers (tracebacks, syntax errors, doctest reports) are the file's.
+    let padding = "\n".repeat(sample.first_line().saturating_sub(1));
+    fs::write(work.join(file), format!("{padding}{}", sample.code))?;
     let stdout_path = temp.path().join("stdout");
     let stderr_path = temp.path().join("stderr");
     let mut child = Command::new(python)
@@ -220,6 +223,18 @@ fn try_execute(sample: &Sample, python: &str) -> std::io::Result<Outcome> {
     kill_group(child.id());
     let stdout = String::from_utf8_lossy(&fs::read(&stdout_path)?).into_owned();
     let stderr = String::from_utf8_lossy(&fs::read(&stderr_path)?).into_owned();
+    let temporary = [
+        work.join(file),
+        fs::canonicalize(work.join(file))?,
+        file.into(),
+    ];
+    let source = sample.path.display().to_string();
+    let stderr = name_the_source(&stderr, &temporary, &source);
+    // A doctest reports on stdout; a script's stdout is its output, compared as it is.
+    let stdout = match sample.kind {
+        SampleKind::Console => name_the_source(&stdout, &temporary, &source),
+        SampleKind::Script => stdout,
+    };
     let failed = |reason: String, expected_stdout: Option<String>| {
         Outcome::Failed(FailureDetail {
             reason,
@@ -243,6 +258,19 @@ fn try_execute(sample: &Sample, python: &str) -> std::io::Result<Outcome> {
             _ => Outcome::Passed,
         },
     })
+}
+
+/// `text` with `File "<temporary file>"` (as Python names a file in tracebacks and doctest
+/// reports) naming the Markdown file instead; the line numbers already match it.
+fn name_the_source(text: &str, temporary: &[std::path::PathBuf], source: &str) -> String {
+    let mut text = text.to_string();
+    for path in temporary {
+        text = text.replace(
+            &format!("File \"{}\"", path.display()),
+            &format!("File \"{source}\""),
+        );
+    }
+    text
 }
 
 /// Waits for `child`; `None` if it ran past `timeout` (it is then killed).

@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod embed;
 mod init;
+mod inputs;
 mod markdown;
 mod output_safety;
 mod samples;

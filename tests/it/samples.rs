@@ -226,3 +226,79 @@ fn the_interpreter_can_be_set_in_book_toml() {
         run.stdout()
     );
 }
+
+#[test]
+fn a_filter_matching_nothing_is_an_error_that_says_how_to_list_samples() {
+    let book = book_with("```python\nprint(1)\n```\n");
+    book.run(&["test", "nothing-like-this"])
+        .failure(1)
+        .stderr_line("error: no sample matches the filter \"nothing-like-this\" (1 sample in the book)")
+        .stderr_line("  help: `versus test --list` lists every sample as `path:line \"title\"`; the filter is text that one of them contains");
+    let run = book.run(&["test", "--list"]);
+    run.success();
+    assert_eq!(run.stdout(), "content/samples.md:4\n");
+}
+
+#[test]
+fn a_traceback_names_the_line_of_the_markdown_file() {
+    let book = book_with("Intro.\n\n```python\nx = 1\nraise ValueError('bad')\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("    |   File \"content/samples.md\", line 8, in <module>\n    |     raise ValueError('bad')\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("sample.py\""),
+        "no temporary path is shown: {out}"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_the_line_of_the_markdown_file() {
+    let book = book_with("```python\nok = 1\nthis is not python\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    assert!(
+        run.stdout().contains("File \"content/samples.md\", line 6"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn a_doctest_failure_names_the_line_of_the_markdown_file() {
+    let book = book_with("Some text.\n\n```pycon\n>>> 1 + 1\n2\n>>> 2 + 2\n5\n```\n");
+    let run = book.run(&["test"]);
+    run.failure(1);
+    let out = run.stdout();
+    assert!(out.contains("File \"content/samples.md\", line 9"), "{out}");
+    assert!(!out.contains("session.txt\""), "{out}");
+}
+
+#[test]
+fn samples_of_a_book_elsewhere_are_named_from_where_the_command_runs() {
+    let book = Book::empty();
+    let inner = Book::minimal();
+    crate::harness::copy_tree(inner.path(), &book.path().join("sub"));
+    book.write(
+        "sub/content/samples.md",
+        "---\ntitle: Samples\n---\n```python\nraise ValueError('bad')\n```\n",
+    );
+    let run = book.run(&["test", "sub"]);
+    run.failure(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("test sub/content/samples.md:4 ... FAILED"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nsub/content/samples.md:4:1: error: sample failed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("File \"sub/content/samples.md\", line 5"),
+        "{out}"
+    );
+}
