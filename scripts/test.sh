@@ -34,6 +34,15 @@ cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --locked
 
+# --- fuzzing: mutated books through the real binary, for a bounded time -------------------
+# (tests/it/fuzz.rs; `cargo test` above ran a few cases, this runs them for a minute. Set
+# VERSUS_FUZZ_SECONDS for longer, VERSUS_FUZZ_SEED to replay the seed a failure printed.)
+fuzz_seconds="${VERSUS_FUZZ_SECONDS:-60}"
+echo "== fuzz: mutated books through versus build and check for ${fuzz_seconds} s"
+VERSUS_FUZZ_SECONDS="$fuzz_seconds" cargo test --locked --test it \
+  fuzz::mutated_books_never_panic_hang_or_lose_the_site -- --exact --nocapture
+# --- end of fuzzing -----------------------------------------------------------------------
+
 # The newest Python 3 this machine has: python3.N on PATH or under pyenv.
 newest_python() {
   local candidates=() best="" best_version="0.0" path version

@@ -7,6 +7,7 @@ mod bad_input;
 mod build;
 mod check;
 mod embed;
+mod fuzz;
 mod init;
 mod inputs;
 mod markdown;
