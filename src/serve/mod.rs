@@ -45,6 +45,8 @@ pub struct Shared {
     highlighted: crate::render::highlight::Cache,
     /// Whether any build has succeeded, so a failure can say whether a site is still served.
     built: std::sync::atomic::AtomicBool,
+    /// The book's folder as the user named it, to show paths in the terminal from there.
+    book: PathBuf,
 }
 
 impl Shared {
@@ -124,6 +126,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         rebuilt,
         highlighted: Default::default(),
         built: Default::default(),
+        book: options.root.clone(),
     });
 
     let overrides = Overrides {
@@ -266,8 +269,9 @@ fn rebuild(
                 .iter()
                 .map(|d| d.to_string())
                 .collect();
-            for line in &lines {
-                eprintln!("{line}");
+            // The overlay shows paths from the book's root; the terminal, from where it runs.
+            for diagnostic in failure.diagnostics() {
+                eprintln!("{}", diagnostic.clone().seen_from(&shared.book));
             }
             if shared.built.load(Ordering::SeqCst) {
                 eprintln!("build failed ({reason}); still serving the last good site");

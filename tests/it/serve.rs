@@ -493,6 +493,12 @@ fn a_failing_first_build_does_not_claim_a_last_good_site() {
         "build failed (the first build); there is no site to serve yet: fix the problems above and save",
         "{lines:?}"
     );
+    let (status, html) = server.get("");
+    assert_eq!(status, 404);
+    assert!(
+        html.contains("<div id=\"versus-overlay\"") && html.contains("unknown theme `mine`"),
+        "every path shows the diagnostics: {html}"
+    );
 }
 
 #[test]
@@ -532,4 +538,31 @@ fn a_port_in_use_suggests_another_port() {
         .stderr_line(&format!(
             "  help: another program is using port {port}: choose another with `--port N`, or `--port 0` for any free one"
         ));
+}
+
+#[test]
+fn the_terminal_shows_paths_from_where_serve_runs() {
+    let outer = Book::empty();
+    let book = served_book();
+    crate::harness::copy_tree(book.path(), &outer.path().join("sub"));
+    outer.write(
+        "sub/content/models/beta.md",
+        "---\ntitle: Beta\nvalues:\n  speed: slowish\n  api: n/a\n---\n",
+    );
+    let server = Server::start(&outer, &["sub"]);
+    let lines = server.stderr_until(|l| l.starts_with("build failed"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                == "sub/content/models/beta.md:4:3: error: `slowish` is not a level of `speed`"),
+        "{lines:?}"
+    );
+    assert!(
+        server
+            .status()
+            .contains("\"content/models/beta.md:4:3: error:"),
+        "the overlay names paths from the book's root: {}",
+        server.status()
+    );
 }
