@@ -44,12 +44,8 @@ const TARGETS: &[&str] = &[
 
 const NOTES: &str = "---\ntitle: Notes\nsummary: Some *notes*.\n---\n# Notes\n\nSee [alpha](models/alpha.md#pros) and [the guide](guide.md).\n\n## Code\n\n```python\nprint('hi')\n```\n\n```output\nhi\n```\n\n- a list\n  - nested\n\n> quoted[^1]\n\n[^1]: A footnote.\n";
 
-/// Line breaks a mutation may use instead of `\n`.
-///
-/// Lone CR, NEL, LS and PS are left out until issue 12 part A (positions from the YAML
-/// parser) lands: the YAML parser counts them as line breaks, so errors name lines past the
-/// end of the file (see `regression_lone_cr_line_breaks`). Add them back then.
-const LINE_BREAKS: &[&str] = &["\r\n"];
+/// Line breaks a mutation may use instead of `\n`: YAML counts some that editors do not.
+const LINE_BREAKS: &[&str] = &["\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"];
 
 /// One change to the book.
 #[derive(Debug, Clone)]
@@ -482,7 +478,6 @@ fn mutated(mutations: &[Mutation]) {
 /// Found with seed 1795947331759965810: a guide with `\r` line breaks gets "the guide has no
 /// `question`" at 2:1, a line the one-line file does not have (a fixed fallback position).
 #[test]
-#[ignore = "issue 12 part A (YAML positions) fixes it; un-ignore when it lands"]
 fn regression_lone_cr_line_breaks() {
     mutated(&[Mutation::LineBreaks {
         file: 3,
