@@ -555,13 +555,13 @@ fn the_terminal_shows_paths_from_where_serve_runs() {
         lines
             .iter()
             .any(|l| l
-                == "sub/content/models/beta.md:4:3: error: `slowish` is not a level of `speed`"),
+                == "sub/content/models/beta.md:4:10: error: `slowish` is not a level of `speed`"),
         "{lines:?}"
     );
     assert!(
         server
             .status()
-            .contains("\"content/models/beta.md:4:3: error:"),
+            .contains("\"content/models/beta.md:4:10: error:"),
         "the overlay names paths from the book's root: {}",
         server.status()
     );
