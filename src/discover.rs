@@ -64,11 +64,14 @@ pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnost
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(content).to_path_buf();
-                problems.push(Diagnostic::error(
-                    crate::diagnostic::display_path(root, &path),
-                    Position::NONE,
-                    format!("cannot read: {err}"),
-                ));
+                problems.push(
+                    Diagnostic::error(
+                        crate::diagnostic::display_path(root, &path),
+                        Position::NONE,
+                        format!("cannot read: {err}"),
+                    )
+                    .with_help("check that the folder exists and can be read"),
+                );
                 continue;
             }
         };
