@@ -210,6 +210,8 @@ fn check_link(
     }
     if let (Some(fragment), Some(ids)) = (fragment, index.ids.get(file.as_str()))
         && !fragment.is_empty()
+        // `#?v=3.12&f.purpose=io` is the matrix's and the guide's state, not an id.
+        && !fragment.starts_with('?')
         && !ids.contains(&fragment)
     {
         let help = match suggestions.near(&fragment, ids.iter().map(String::as_str)) {
@@ -298,10 +300,11 @@ fn check_code_blocks(site: &Site, problems: &mut Diagnostics) {
 
 fn check_dimensions(site: &Site, problems: &mut Diagnostics) {
     for (index, dimension) in site.dimensions.iter().enumerate() {
-        let used = site
-            .models
-            .iter()
-            .any(|m| m.cells[index].value != CellValue::NotApplicable);
+        let used = site.models.iter().any(|m| {
+            m.cells[index]
+                .history()
+                .any(|(_, s)| s.value != CellValue::NotApplicable)
+        });
         if !used {
             problems.push(
                 Diagnostic::warning(

@@ -32,6 +32,44 @@ pub struct Config {
     pub samples: SampleOptions,
     pub embed: EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
+    /// The versions the book covers, if it declares any.
+    pub versions: Option<Versions>,
+    /// The version the site is built for (`--at`, else the current one); `None` without
+    /// declared versions.
+    pub at: Option<usize>,
+}
+
+/// The versions a book covers, declared once in `[versions]`: distinct names, in order,
+/// one of them current. A version is referred to by its index in this list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    names: Vec<String>,
+    current: usize,
+}
+
+impl Versions {
+    /// The versions in declared order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The index of the version the book calls current.
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    pub fn name(&self, index: usize) -> &str {
+        &self.names[index]
+    }
+
+    /// The declared names, for help lines.
+    pub fn listed(&self) -> String {
+        self.names.join(", ")
+    }
 }
 
 /// Where links in the fragments for other docs (public/embed/) point.
@@ -41,6 +79,8 @@ pub struct EmbedOptions {
     pub model_url: String,
     /// The page that shows the matrix; empty means the page the fragment is on.
     pub matrix_url: String,
+    /// The version the fragments are true for (`at` under [embed]); `None` follows the site.
+    pub at: Option<usize>,
 }
 
 /// How `versus test` runs the book's Python samples.
@@ -93,6 +133,8 @@ pub enum DimensionKind {
 pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// `--at VERSION`: build the site and the fragments as true for this declared version.
+    pub at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +149,7 @@ struct RawBook {
     test: RawTest,
     #[serde(default)]
     embed: RawEmbed,
+    versions: Option<RawVersions>,
     #[serde(default, rename = "dimension")]
     dimensions: Vec<RawDimension>,
 }
@@ -155,6 +198,14 @@ impl Default for RawMarkdown {
 struct RawEmbed {
     model_url: Option<Spanned<String>>,
     matrix_url: Option<String>,
+    at: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersions {
+    list: Spanned<Vec<Spanned<String>>>,
+    current: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -238,7 +289,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .span()
             .map_or(Position::START, |s| index.position(s.start));
         Diagnostic::error(BOOK_FILE, position, err.message().trim().to_string()).with_help(
-            "book.toml has the tables [book], [build], [markdown], [test], [embed] and [[dimension]]; see README",
+            "book.toml has the tables [book], [build], [markdown], [test], [embed], [versions] and [[dimension]]; see README",
         )
     })?;
     resolve(root, raw, &index, overrides)
@@ -252,6 +303,21 @@ fn resolve(
 ) -> Result<Config, Diagnostics> {
     let mut problems = Diagnostics::new();
     let dimensions = resolve_dimensions(raw.dimensions, index, &mut problems);
+    let versions = raw
+        .versions
+        .and_then(|v| resolve_versions(v, index, &mut problems));
+    let at = resolve_at(versions.as_ref(), overrides, &mut problems);
+    let embed_at = raw.embed.at.as_ref().and_then(|name| {
+        let position = index.position(name.span().start);
+        version_named(
+            versions.as_ref(),
+            name.get_ref(),
+            "`at` under [embed]",
+            BOOK_FILE,
+            position,
+            &mut problems,
+        )
+    });
     if let Some(url) = &raw.embed.model_url
         && !url.get_ref().contains("{slug}")
     {
@@ -287,6 +353,12 @@ fn resolve(
             },
         ),
         matrix_url: raw.embed.matrix_url.unwrap_or_default(),
+        // `--at` decides for the whole build, fragments included.
+        at: if overrides.at.is_some() {
+            at
+        } else {
+            embed_at.or(at)
+        },
     };
     // `..` is resolved as text before anything looks at the folder, so `missing/../keep` is
     // refused like `keep`, and no stray `missing/` is created.
@@ -325,7 +397,129 @@ fn resolve(
             timeout_seconds: raw.test.timeout,
         },
         dimensions,
+        versions,
+        at,
     })
+}
+
+fn resolve_versions(
+    raw: RawVersions,
+    index: &LineIndex,
+    problems: &mut Diagnostics,
+) -> Option<Versions> {
+    let list_position = index.position(raw.list.span().start);
+    let mut names: Vec<String> = Vec::new();
+    let mut bad = false;
+    for name in raw.list.into_inner() {
+        let position = index.position(name.span().start);
+        let name = name.into_inner();
+        if name.trim().is_empty() || name != name.trim() {
+            bad = true;
+            problems.push(
+                Diagnostic::error(
+                    BOOK_FILE,
+                    position,
+                    format!("version {name:?} is not a version name"),
+                )
+                .with_help(
+                    "name each version as readers know it, e.g. \"3.14\", without spaces around it",
+                ),
+            );
+        } else if names.contains(&name) {
+            bad = true;
+            problems.push(
+                Diagnostic::error(
+                    BOOK_FILE,
+                    position,
+                    format!("version {name:?} is listed twice"),
+                )
+                .with_help("list each version once, oldest first"),
+            );
+        }
+        names.push(name);
+    }
+    if names.is_empty() {
+        bad = true;
+        problems.push(
+            Diagnostic::error(BOOK_FILE, list_position, "`list` under [versions] is empty")
+                .with_help("list the versions the book covers, oldest first, e.g. list = [\"3.13\", \"3.14\"]"),
+        );
+    }
+    if bad {
+        return None;
+    }
+    let versions = Versions { names, current: 0 };
+    let position = index.position(raw.current.span().start);
+    let current = version_named(
+        Some(&versions),
+        raw.current.get_ref(),
+        "`current` under [versions]",
+        BOOK_FILE,
+        position,
+        problems,
+    )?;
+    Some(Versions {
+        current,
+        ..versions
+    })
+}
+
+/// Where a `--at` given on the command line is blamed.
+const FLAG_AT: &str = "--at";
+
+/// The version `--at` names, else the current one.
+fn resolve_at(
+    versions: Option<&Versions>,
+    overrides: &Overrides,
+    problems: &mut Diagnostics,
+) -> Option<usize> {
+    match &overrides.at {
+        Some(name) => version_named(versions, name, "--at", FLAG_AT, Position::NONE, problems),
+        None => versions.map(Versions::current),
+    }
+}
+
+/// The index of the declared version `name`, or a problem blamed on `position`.
+fn version_named(
+    versions: Option<&Versions>,
+    name: &str,
+    what: &str,
+    source: &str,
+    position: Position,
+    problems: &mut Diagnostics,
+) -> Option<usize> {
+    let Some(versions) = versions else {
+        problems.push(
+            Diagnostic::error(source, position, format!("{what} names version {name:?}, but the book declares no versions"))
+                .with_help("declare them in book.toml: [versions] list = [\"3.13\", \"3.14\"] current = \"3.14\""),
+        );
+        return None;
+    };
+    let found = versions.index(name);
+    if found.is_none() {
+        let help = match crate::diagnostic::did_you_mean(
+            name,
+            versions.names.iter().map(String::as_str),
+        ) {
+            Some(near) => format!(
+                "did you mean {near:?}? The declared versions are: {}",
+                versions.listed()
+            ),
+            None => format!(
+                "the versions declared under [versions] are: {}",
+                versions.listed()
+            ),
+        };
+        problems.push(
+            Diagnostic::error(
+                source,
+                position,
+                format!("{what} names {name:?}, which is not a declared version"),
+            )
+            .with_help(help),
+        );
+    }
+    found
 }
 
 /// A folder named under [build], checked not to be empty.

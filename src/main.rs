@@ -37,6 +37,10 @@ enum Command {
         /// Absolute URL the site is published at, for the sitemap and canonical links.
         #[arg(long)]
         base_url: Option<String>,
+        /// Build the site and the fragments as true for this version, one of those listed
+        /// under [versions] in book.toml (default: the current one).
+        #[arg(long, value_name = "VERSION")]
+        at: Option<String>,
     },
     /// Check the book (links, anchors, orphans, unused dimensions, guide) without writing.
     Check {
@@ -96,7 +100,8 @@ fn main() -> ExitCode {
             dir,
             dest,
             base_url,
-        } => build(dir, dest, base_url),
+            at,
+        } => build(dir, dest, base_url, at),
         Command::Check { dir, deny_warnings } => check(dir, deny_warnings),
         Command::Init { dir } => init(dir),
         Command::Serve {
@@ -302,11 +307,17 @@ fn from_working_dir(path: PathBuf) -> PathBuf {
         .unwrap_or(path)
 }
 
-fn build(dir: PathBuf, dest: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
+fn build(
+    dir: PathBuf,
+    dest: Option<PathBuf>,
+    base_url: Option<String>,
+    at: Option<String>,
+) -> ExitCode {
     let output_dir = dest.map(from_working_dir);
     let overrides = Overrides {
         output_dir,
         base_url,
+        at,
     };
     match versus::build(&dir, &overrides) {
         Ok(report) => {

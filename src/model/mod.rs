@@ -10,13 +10,13 @@ pub mod guide;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::config::{Config, DimensionSpec};
+use crate::config::{Config, DimensionSpec, Versions};
 use crate::diagnostic::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::discover::SourceFile;
 use crate::parse::markdown::{Body, LinkRef, Markup};
 use crate::parse::{Document, Extra, ParsedBook, RawModel};
 use crate::urls;
-pub use cell::{Cell, CellValue};
+pub use cell::{Cell, CellValue, Stated};
 pub use guide::{Answer, Next, Preset, Question};
 
 /// The validated book.
@@ -29,6 +29,11 @@ pub struct Site {
     pub base_url: Option<String>,
     pub embed: crate::config::EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
+    /// The versions the book covers, if it declares any.
+    pub versions: Option<Versions>,
+    /// The version the site is built for: an index into `versions` (0 without versions, where
+    /// every cell holds for every version).
+    pub at: usize,
     /// In reading order: by `order`, then slug.
     pub models: Vec<Model>,
     pub home: Page,
@@ -68,6 +73,15 @@ pub struct Page {
     pub order: i64,
     pub toc: bool,
     pub body: Body,
+    /// The versions between which the page lists every value that changed, if it asks to.
+    pub changes: Option<Changes>,
+}
+
+/// Two declared versions, `from` before `to`, as indexes into the book's versions.
+#[derive(Debug, Clone, Copy)]
+pub struct Changes {
+    pub from: usize,
+    pub to: usize,
 }
 
 /// One compared option; `cells` has exactly one entry per dimension, in declared order.
@@ -85,6 +99,7 @@ impl Page {
             order: 0,
             toc: false,
             body: Body::default(),
+            changes: None,
         }
     }
 }
@@ -127,7 +142,10 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
     );
 
     for document in documents {
-        let page = page_of(&document, config);
+        let mut page = page_of(&document, config);
+        if let Some(raw) = &document.meta.changes {
+            page.changes = changes_of(&document.source.shown, raw, config, &mut problems);
+        }
         if !matches!(document.extra, Extra::Matrix) {
             let at = document
                 .meta
@@ -140,7 +158,7 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
             Extra::Model(raw) => {
                 let shown = document.source.shown.clone();
                 let slug = slug_of(&page);
-                match model_of(&shown, page, raw, &config.dimensions, &mut problems) {
+                match model_of(&shown, page, raw, config, &mut problems) {
                     Some(model) => models.push(model),
                     None => {
                         broken_models.insert(slug);
@@ -185,6 +203,8 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         base_url: config.base_url.clone(),
         embed: config.embed.clone(),
         dimensions: config.dimensions.clone(),
+        versions: config.versions.clone(),
+        at: config.at.unwrap_or(0),
         models,
         home: home.unwrap_or_else(|| Page::generated("", &config.title)),
         matrix: matrix.unwrap_or_else(|| Page::generated(MATRIX_DIR, "Comparison matrix")),
@@ -225,7 +245,70 @@ fn page_of(document: &Document, config: &Config) -> Page {
         order: document.meta.order,
         toc,
         body: document.body.clone(),
+        changes: None,
     }
+}
+
+/// Checks a page's `changes:` against the declared versions.
+fn changes_of(
+    shown: &std::path::Path,
+    raw: &crate::parse::RawChanges,
+    config: &Config,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Changes> {
+    let Some(versions) = &config.versions else {
+        problems.push(
+            Diagnostic::error(shown, raw.position, "the page lists changes, but the book declares no versions")
+                .with_help("list the versions under [versions] in book.toml: list = [\"3.13\", \"3.14\"] and current = \"3.14\""),
+        );
+        return None;
+    };
+    let mut index = |part: &Option<(String, Position)>, default: usize| match part {
+        None => Some(default),
+        Some((name, position)) => {
+            let found = versions.index(name);
+            if found.is_none() {
+                problems.push(
+                    Diagnostic::error(
+                        shown,
+                        *position,
+                        format!("`{name}` is not a declared version"),
+                    )
+                    .with_help(format!(
+                        "the versions declared in book.toml are: {}",
+                        versions.listed()
+                    )),
+                );
+            }
+            found
+        }
+    };
+    let from = index(&raw.from, 0)?;
+    let to = index(&raw.to, versions.current())?;
+    if from >= to {
+        let position = raw
+            .to
+            .as_ref()
+            .or(raw.from.as_ref())
+            .map_or(raw.position, |(_, p)| *p);
+        problems.push(
+            Diagnostic::error(
+                shown,
+                position,
+                format!(
+                    "`changes` runs from {} to {}, which is not forward in time",
+                    versions.name(from),
+                    versions.name(to)
+                ),
+            )
+            .with_help(format!(
+                "`from` comes before `to`; the versions in order are: {}",
+                versions.listed()
+            )),
+        );
+        return None;
+    }
+    Some(Changes { from, to })
 }
 
 fn replace_last_segment(dir: &str, slug: &str) -> String {
@@ -270,9 +353,10 @@ fn model_of(
     shown: &std::path::Path,
     page: Page,
     raw: RawModel,
-    dimensions: &[DimensionSpec],
+    config: &Config,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Model> {
+    let dimensions = &config.dimensions;
     let mut cells: Vec<Option<Cell>> = vec![None; dimensions.len()];
     let keys = || dimensions.iter().map(|d| d.key.as_str());
     let before = problems.len();
@@ -295,7 +379,12 @@ fn model_of(
             );
             continue;
         };
-        match cell::resolve(shown, &dimensions[index], raw_cell) {
+        match cell::resolve(
+            shown,
+            &dimensions[index],
+            config.versions.as_ref(),
+            raw_cell,
+        ) {
             Ok(cell) => cells[index] = Some(cell),
             Err(problem) => problems.push(problem),
         }

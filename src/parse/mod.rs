@@ -11,7 +11,7 @@ mod model_page;
 mod yaml;
 
 pub use guide::{RawAnswer, RawFilter, RawNext, RawQuestion};
-pub use model_page::{RawCell, RawModel, RawValue};
+pub use model_page::{RawCell, RawChange, RawForm, RawModel, RawStated, RawValue};
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -48,6 +48,17 @@ pub struct PageMeta {
     pub toc: Option<bool>,
     /// `nav:` as written; without it, top-level pages are in the navigation, nested ones not.
     pub nav: Option<bool>,
+    /// `changes:`: the page lists what changed between two versions.
+    pub changes: Option<RawChanges>,
+}
+
+/// `changes: { from: VERSION, to: VERSION }` as written, each part optional.
+#[derive(Debug, Clone)]
+pub struct RawChanges {
+    /// Where `changes:` is written.
+    pub position: Position,
+    pub from: Option<(String, Position)>,
+    pub to: Option<(String, Position)>,
 }
 
 /// What a document has beyond a plain page.
@@ -59,7 +70,7 @@ pub enum Extra {
     Guide(RawQuestion),
 }
 
-const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "nav"];
+const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "nav", "changes"];
 const MATRIX_KEYS: &[&str] = &["title", "summary", "toc"];
 const MODEL_KEYS: &[&str] = &[
     "title", "summary", "order", "slug", "toc", "values", "pros", "cons",
@@ -329,7 +340,65 @@ fn page_meta(
         slug,
         toc,
         nav,
+        changes: raw_changes(shown, fm, problems),
     }
+}
+
+/// `changes:`, a mapping with an optional `from` and `to`, each a version's name.
+fn raw_changes(
+    shown: &Path,
+    fm: &FrontMatter,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawChanges> {
+    let entry = fm.entry("changes")?;
+    let help = "write `changes: { from: \"2015\", to: \"3.14\" }`; either may be left out (the first and the current version)";
+    let Yaml::Map(mapping) = &entry.value.value else {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                entry.value.position,
+                format!(
+                    "`changes` must be a mapping, not {}",
+                    type_name(&entry.value.value)
+                ),
+            )
+            .with_help(help),
+        );
+        return None;
+    };
+    let mut version = |key: &str| {
+        let node = mapping.get(key)?;
+        match scalar_text(&node.value) {
+            Some(name) => Some((name, node.position)),
+            None => {
+                problems.push(
+                    Diagnostic::error(
+                        shown,
+                        node.position,
+                        format!("`{key}` in `changes` must name a version"),
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+        }
+    };
+    let (from, to) = (version("from"), version("to"));
+    for inner in mapping.iter().filter(|e| e.key != "from" && e.key != "to") {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                inner.key_position,
+                format!("unknown key `{}` in `changes`", inner.key),
+            )
+            .with_help(help),
+        );
+    }
+    Some(RawChanges {
+        position: entry.key_position,
+        from,
+        to,
+    })
 }
 
 fn optional_bool(

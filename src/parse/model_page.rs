@@ -8,7 +8,7 @@ use std::path::Path;
 use super::Inline;
 use super::front_matter::{Entry, FrontMatter, scalar_text, type_name};
 use super::markdown::Markup;
-use super::yaml::{Node, Yaml};
+use super::yaml::{Map, Node, Yaml};
 use crate::diagnostic::{Diagnostic, Position};
 
 #[derive(Debug)]
@@ -26,10 +26,38 @@ pub struct RawCell {
     pub key: String,
     /// Where the dimension's key is written.
     pub position: Position,
+    pub form: RawForm,
+}
+
+/// One value for every version, or a history of values.
+#[derive(Debug)]
+pub enum RawForm {
+    Constant(RawStated),
+    History {
+        /// Where `history:` is written.
+        position: Position,
+        changes: Vec<RawChange>,
+    },
+}
+
+/// A value as written, with its note and source.
+#[derive(Debug)]
+pub struct RawStated {
     /// Where the value (or the `value:` of a value with a note) is written.
     pub value_position: Position,
     pub value: RawValue,
     pub note_html: Option<Markup>,
+    /// The address that supports the value, with where it is written.
+    pub source: Option<(String, Position)>,
+}
+
+/// One entry of a history: the version it holds from (none: the first version) and its value.
+#[derive(Debug)]
+pub struct RawChange {
+    /// Where the entry starts.
+    pub position: Position,
+    pub since: Option<(String, Position)>,
+    pub stated: RawStated,
 }
 
 #[derive(Debug)]
@@ -87,10 +115,123 @@ fn raw_cell(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<RawCell> {
     let key = &entry.key;
-    let (value, note) = match &entry.value.value {
+    let form = match &entry.value.value {
+        Yaml::Map(mapping) if mapping.get("history").is_some() => {
+            raw_history(shown, key, mapping, inline, problems)?
+        }
+        _ => RawForm::Constant(raw_stated(shown, key, &entry.value, &[], inline, problems)?),
+    };
+    Some(RawCell {
+        key: key.clone(),
+        position: entry.key_position,
+        form,
+    })
+}
+
+fn raw_history(
+    shown: &Path,
+    key: &str,
+    mapping: &Map,
+    inline: &Inline,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawForm> {
+    let history = mapping.entry("history")?;
+    if let Some(other) = mapping.iter().find(|e| e.key != "history") {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                other.key_position,
+                format!("`{key}` has a history, so `{}` belongs in one of its entries", other.key),
+            )
+            .with_help("each entry of `history:` has its own `value`, `note` and `source`, and `since` after the first"),
+        );
+        return None;
+    }
+    let items = match &history.value.value {
+        Yaml::List(items) if !items.is_empty() => items,
+        other => {
+            let what = match other {
+                Yaml::List(_) => "is empty".to_string(),
+                other => format!("must be a list, not {}", type_name(other)),
+            };
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    history.value.position,
+                    format!("the history of `{key}` {what}"),
+                )
+                .with_help("write one `- value: ...` entry per change, oldest first, each after the first with `since: VERSION`"),
+            );
+            return None;
+        }
+    };
+    let mut changes = Vec::new();
+    let mut broken = false;
+    for item in items {
+        let since = match &item.value {
+            Yaml::Map(entry) => entry.get("since").map(|node| match scalar_text(&node.value) {
+                Some(text) => Some((text, node.position)),
+                None => {
+                    problems.push(Diagnostic::error(
+                        shown,
+                        node.position,
+                        format!("`since` in the history of `{key}` must name a version"),
+                    ).with_help("write the version as it is listed under [versions] in book.toml, e.g. `since: \"3.14\"`"));
+                    None
+                }
+            }),
+            other => {
+                problems.push(
+                    Diagnostic::error(
+                        shown,
+                        item.position,
+                        format!("an entry of the history of `{key}` must be a mapping, not {}", type_name(other)),
+                    )
+                    .with_help("write `- since: VERSION` and under it `value: ...` (and `note`, `source`)"),
+                );
+                broken = true;
+                continue;
+            }
+        };
+        let since = match since {
+            Some(Some(since)) => Some(since),
+            Some(None) => {
+                broken = true;
+                continue;
+            }
+            None => None,
+        };
+        match raw_stated(shown, key, item, &["since"], inline, problems) {
+            Some(stated) => changes.push(RawChange {
+                position: item.position,
+                since,
+                stated,
+            }),
+            None => broken = true,
+        }
+    }
+    (!broken).then_some(RawForm::History {
+        position: history.key_position,
+        changes,
+    })
+}
+
+/// A value: a scalar or list, or a mapping with `value`, `note`, `source` and the keys in
+/// `also` (the history's `since`).
+fn raw_stated(
+    shown: &Path,
+    key: &str,
+    node: &Node,
+    also: &[&str],
+    inline: &Inline,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<RawStated> {
+    let (value, note, source) = match &node.value {
         Yaml::Map(mapping) => {
             for inner in mapping.iter() {
-                if inner.key != "value" && inner.key != "note" {
+                let known = ["value", "note", "source"].contains(&inner.key.as_str())
+                    || also.contains(&inner.key.as_str());
+                if !known {
                     problems.push(
                         Diagnostic::error(
                             shown,
@@ -98,14 +239,18 @@ fn raw_cell(
                             format!("unknown key `{}` in the value of `{key}`", inner.key),
                         )
                         .with_help(
-                            "a value with a note is written `{ value: ..., note: \"...\" }`",
+                            "a value with a note is written `{ value: ..., note: \"...\", source: \"https://...\" }`",
                         ),
                     );
                 }
             }
-            (mapping.get("value"), mapping.get("note"))
+            (
+                mapping.get("value"),
+                mapping.get("note"),
+                mapping.get("source"),
+            )
         }
-        _ => (Some(&entry.value), None),
+        _ => (Some(node), None, None),
     };
     let note_html = match note.map(|n| (n, scalar_text(&n.value))) {
         None => None,
@@ -119,6 +264,23 @@ fn raw_cell(
             None
         }
     };
+    let source = match source.map(|n| (n, scalar_text(&n.value))) {
+        None => None,
+        Some((node, Some(url))) if url.starts_with("https://") || url.starts_with("http://") => {
+            Some((url, node.position))
+        }
+        Some((node, _)) => {
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    node.position,
+                    format!("the source of `{key}` must be an absolute http(s) address"),
+                )
+                .with_help("give the page that supports the value, e.g. `source: \"https://docs.python.org/3/whatsnew/3.14.html\"`"),
+            );
+            return None;
+        }
+    };
     let raw = value.and_then(|node| match &node.value {
         Yaml::List(items) => items
             .iter()
@@ -130,7 +292,7 @@ fn raw_cell(
             text,
         }),
     });
-    let value_position = value.map_or(entry.value.position, |node| node.position);
+    let value_position = value.map_or(node.position, |node| node.position);
     let Some(value) = raw else {
         problems.push(
             Diagnostic::error(
@@ -142,12 +304,11 @@ fn raw_cell(
         );
         return None;
     };
-    Some(RawCell {
-        key: key.clone(),
-        position: entry.key_position,
+    Some(RawStated {
         value_position,
         value,
         note_html,
+        source,
     })
 }
 

@@ -17,6 +17,7 @@ use crate::model::{Model, Next, Question, Site};
 
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostic> {
     let link = |model: &Model| site.embed.model_url.replace("{slug}", &model.slug);
+    let at = site.embed.at.unwrap_or(site.at);
     // Links to other pages of the book can only go to the published site.
     let root = site.base_url.clone().unwrap_or_default();
     let asset = |path: &str| theme.static_text(path).unwrap_or_default();
@@ -25,18 +26,19 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostic> {
     context.insert("embed_js", &asset("assets/embed.js"));
     let mut outputs = Vec::new();
     let mut matrix = context.clone();
-    matrix_context(&mut matrix, site, &link, &root, true);
+    matrix_context(&mut matrix, site, &link, &root, at, true);
     matrix.insert("matrix_js", &asset("assets/matrix.js"));
     let html = theme.render("embed/matrix.html", &matrix)?;
     outputs.push(text_output("embed/matrix.html", html));
     outputs.push(text_output(
         "embed/matrix.rst",
-        matrix_rst(site, &link, &root),
+        matrix_rst(site, &link, at, &root),
     ));
-    outputs.push(text_output(
-        "embed/data.json",
-        data::render(site, &link, &root),
-    ));
+    // One document, beside the fragments and in the site's root: its model links are the
+    // fragments' and its page links go to the published site.
+    let data = data::render(site, &link, at, &root);
+    outputs.push(text_output("embed/data.json", data.clone()));
+    outputs.push(text_output("data.json", data));
     if let Some(guide) = &site.guide {
         let mut context = context;
         guide_context(
@@ -68,12 +70,17 @@ fn text_output(path: &str, text: String) -> Output {
 /// The matrix as a `list-table` in the 2015 survey's layout (a row per dimension, a column
 /// per model, which fits narrow text and paper), notes as auto-numbered footnotes, then the
 /// dimensions explained.
-fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> String {
-    let view = views::matrix(site, link, root);
+fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &str) -> String {
+    let view = views::matrix(site, link, root, at);
     let mut out = String::new();
+    let as_of = view
+        .version
+        .as_ref()
+        .map(|v| format!(", as of version {}", escape_rst(v.name)))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        ".. list-table:: {} models compared on {} dimensions",
+        ".. list-table:: {} models compared on {} dimensions{as_of}",
         view.rows.len(),
         view.dimensions.len()
     );
@@ -103,7 +110,7 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> Strin
             out,
             ".. [#vs-note-{}] {}",
             note.number,
-            inline_rst(&note.html)
+            note_rst(note).trim()
         );
     }
     out.push('\n');
@@ -116,6 +123,33 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, root: &str) -> Strin
         );
     }
     out
+}
+
+/// A note with its source and the value's changes, as Python's docs word them.
+fn note_rst(note: &views::NoteRef) -> String {
+    let source = |url: &Option<String>| {
+        url.as_ref()
+            .map(|url| format!(" `Source <{url}>`__"))
+            .unwrap_or_default()
+    };
+    let mut text = format!("{}{}", inline_rst(&note.html), source(&note.source));
+    for change in &note.changes {
+        let _ = write!(text, " Changed in version {}:", escape_rst(&change.version));
+        // A change of note alone (the same value, newly explained) says only the note.
+        if change.was != change.html {
+            let _ = write!(
+                text,
+                " from {} to {}.",
+                inline_rst(&change.was).trim(),
+                inline_rst(&change.html).trim()
+            );
+        }
+        if let Some(note) = &change.note {
+            let _ = write!(text, " {}", inline_rst(note).trim());
+        }
+        text.push_str(&source(&change.source));
+    }
+    text
 }
 
 /// The guide tree as nested bullet lists, two spaces deeper per level.

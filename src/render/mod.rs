@@ -94,7 +94,13 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
         .map(|page| {
             (
                 urls::output_file(&page.dir),
-                render_page(build, page, "page.html", |_| {}),
+                render_page(build, page, "page.html", |context| {
+                    if let Some(changes) = page.changes {
+                        let view =
+                            views::changes_between(site, changes.from, changes.to, &page.dir);
+                        context.insert("changes", &view);
+                    }
+                }),
             )
         })
         .collect();
@@ -127,6 +133,7 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
                 site,
                 &site_link(matrix_dir),
                 &urls::root_from(matrix_dir),
+                site.at,
                 false,
             );
         }),
@@ -188,9 +195,10 @@ fn matrix_context(
     site: &Site,
     link: &dyn Fn(&crate::model::Model) -> String,
     root: &str,
+    at: usize,
     embed: bool,
 ) {
-    context.insert("matrix", &views::matrix(site, link, root));
+    context.insert("matrix", &views::matrix(site, link, root, at));
     context.insert("embed", &embed);
     context.insert("heading", if embed { "h3" } else { "h2" });
 }

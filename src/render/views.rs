@@ -6,12 +6,14 @@
 use serde::Serialize;
 
 use crate::config::DimensionKind;
-use crate::model::{Cell, CellValue, Model, Next, Page, Question, Site};
+use crate::model::{Cell, CellValue, Model, Next, Page, Question, Site, Stated};
 use crate::text::escape_html;
 use crate::urls;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
+    /// The version the site is built for, if the book declares versions.
+    pub version: Option<VersionView<'a>>,
     pub title: &'a str,
     pub description: &'a str,
     pub language: &'a str,
@@ -68,12 +70,44 @@ pub struct ValueView<'a> {
     /// Position on the dimension's scale, for sorting; -1 for n/a, 0 for text.
     pub rank: i64,
     pub note: Option<NoteRef>,
+    /// How the value changed up to the version shown, newest first.
+    pub changes: Vec<ChangeView>,
+    /// Every value of a cell that changes, oldest first, as JSON for the matrix's version
+    /// selector (a list of [`HistoryEntryView`]); `None` for a value that holds for every
+    /// version.
+    pub history: Option<String>,
+}
+
+/// A value of a cell's history as the matrix script shows it.
+#[derive(Serialize)]
+pub struct HistoryEntryView {
+    /// The index of the version it holds from, in the declared versions.
+    pub since: usize,
+    pub html: String,
+    /// As [`urls::fragment_token`]s, like the cell's own.
+    pub levels: Vec<String>,
+    pub rank: i64,
+}
+
+/// A value that changed in a version, and what it was before, as Python's docs say
+/// "Changed in version 3.14".
+#[derive(Serialize, Clone)]
+pub struct ChangeView {
+    pub version: String,
+    pub html: String,
+    pub was: String,
+    pub note: Option<String>,
+    pub source: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
 pub struct NoteRef {
     pub number: usize,
+    /// The value's note; empty when the value has only a source or a history.
     pub html: String,
+    pub source: Option<String>,
+    /// The value's changes, for the notes of the matrix, which has no room for them.
+    pub changes: Vec<ChangeView>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +132,8 @@ pub struct RowView<'a> {
 
 #[derive(Serialize)]
 pub struct MatrixView<'a> {
+    /// The version the values are true for, if the book declares versions.
+    pub version: Option<VersionView<'a>>,
     pub dimensions: Vec<DimensionView<'a>>,
     pub rows: Vec<RowView<'a>>,
     pub notes: Vec<NoteRef>,
@@ -128,8 +164,31 @@ pub struct GuideStep {
     pub model_slug: Option<String>,
 }
 
+/// A version the values are shown at, and the book's current one.
+#[derive(Serialize)]
+pub struct VersionView<'a> {
+    pub name: &'a str,
+    /// Its index in `all`.
+    pub index: usize,
+    pub current: &'a str,
+    pub is_current: bool,
+    /// Every declared version, oldest first, for a version selector.
+    pub all: &'a [String],
+}
+
+pub fn version(site: &Site, at: usize) -> Option<VersionView<'_>> {
+    site.versions.as_ref().map(|versions| VersionView {
+        name: versions.name(at),
+        index: at,
+        all: versions.names(),
+        current: versions.name(versions.current()),
+        is_current: at == versions.current(),
+    })
+}
+
 pub fn site(site: &Site) -> SiteView<'_> {
     SiteView {
+        version: version(site, site.at),
         title: &site.title,
         description: &site.description,
         language: &site.language,
@@ -241,11 +300,12 @@ pub fn dimensions(site: &Site) -> Vec<DimensionView<'_>> {
         .collect()
 }
 
-/// A model's values on a page `root` away from the site root; each note is numbered after
-/// those already in `notes`.
+/// A model's values at version `at`, on a page `root` away from the site root; each note is
+/// numbered after those already in `notes`.
 fn values<'a>(
     site: &'a Site,
     model: &'a Model,
+    at: usize,
     root: &str,
     notes: &mut Vec<NoteRef>,
 ) -> Vec<ValueView<'a>> {
@@ -253,15 +313,40 @@ fn values<'a>(
         .iter()
         .zip(&model.cells)
         .map(|(dimension, cell)| {
-            let note = cell.note_html.as_ref().map(|markup| {
-                let note = NoteRef {
-                    number: notes.len() + 1,
-                    html: markup.to_html(root),
-                };
-                notes.push(note.clone());
-                note
+            let stated = cell.at(at);
+            let changes = changes(site, &dimension.kind, cell, at, root);
+            let note =
+                (stated.note_html.is_some() || stated.source.is_some() || !changes.is_empty())
+                    .then(|| {
+                        let note = NoteRef {
+                            number: notes.len() + 1,
+                            html: stated
+                                .note_html
+                                .as_ref()
+                                .map(|m| m.to_html(root))
+                                .unwrap_or_default(),
+                            source: stated.source.clone(),
+                            changes: changes.clone(),
+                        };
+                        notes.push(note.clone());
+                        note
+                    });
+            let (html, levels, rank) = cell_display(&dimension.kind, stated, root);
+            let history = (!cell.is_constant()).then(|| {
+                let entries: Vec<HistoryEntryView> = cell
+                    .history()
+                    .map(|(since, stated)| {
+                        let (html, levels, rank) = cell_display(&dimension.kind, stated, root);
+                        HistoryEntryView {
+                            since,
+                            html,
+                            levels,
+                            rank,
+                        }
+                    })
+                    .collect();
+                super::data::json(&entries)
             });
-            let (html, levels, rank) = cell_display(&dimension.kind, cell, root);
             ValueView {
                 key: &dimension.key,
                 label: &dimension.label,
@@ -270,12 +355,49 @@ fn values<'a>(
                 levels,
                 rank,
                 note,
+                changes,
+                history,
             }
         })
         .collect()
 }
 
-fn cell_display(kind: &DimensionKind, cell: &Cell, root: &str) -> (String, Vec<String>, i64) {
+/// How a cell changed up to version `at`, newest first. The change to the value shown keeps
+/// no note: that note is the value's own.
+fn changes(
+    site: &Site,
+    kind: &DimensionKind,
+    cell: &Cell,
+    at: usize,
+    root: &str,
+) -> Vec<ChangeView> {
+    let Some(versions) = &site.versions else {
+        return Vec::new();
+    };
+    let history: Vec<(usize, &Stated)> = cell.history().filter(|(v, _)| *v <= at).collect();
+    let last = history.len().saturating_sub(1);
+    history
+        .windows(2)
+        .enumerate()
+        .rev()
+        .map(|(i, pair)| {
+            let ((_, before), (since, after)) = (pair[0], pair[1]);
+            ChangeView {
+                version: versions.name(since).to_string(),
+                html: cell_display(kind, after, root).0,
+                was: cell_display(kind, before, root).0,
+                note: if i + 1 == last {
+                    None
+                } else {
+                    after.note_html.as_ref().map(|m| m.to_html(root))
+                },
+                source: after.source.clone(),
+            }
+        })
+        .collect()
+}
+
+fn cell_display(kind: &DimensionKind, cell: &Stated, root: &str) -> (String, Vec<String>, i64) {
     match (&cell.value, kind) {
         (CellValue::NotApplicable, _) => (
             "<span class=\"vs-not-applicable\">n/a</span>".to_string(),
@@ -302,7 +424,7 @@ fn cell_display(kind: &DimensionKind, cell: &Cell, root: &str) -> (String, Vec<S
 /// A model, on its own page `root` away from the site root.
 pub fn model<'a>(site: &'a Site, model: &'a Model, root: &str) -> (ModelView<'a>, Vec<NoteRef>) {
     let mut notes = Vec::new();
-    let values = values(site, model, root, &mut notes);
+    let values = values(site, model, site.at, root, &mut notes);
     let html = |items: &[crate::parse::markdown::Markup]| {
         items.iter().map(|item| item.to_html(root)).collect()
     };
@@ -317,14 +439,20 @@ pub fn model<'a>(site: &'a Site, model: &'a Model, root: &str) -> (ModelView<'a>
     )
 }
 
-/// The matrix on a page `root` away from the site root, with model links made by `link`.
-pub fn matrix<'a>(site: &'a Site, link: &dyn Fn(&Model) -> String, root: &str) -> MatrixView<'a> {
+/// The matrix at version `at` on a page `root` away from the site root, with model links
+/// made by `link`.
+pub fn matrix<'a>(
+    site: &'a Site,
+    link: &dyn Fn(&Model) -> String,
+    root: &str,
+    at: usize,
+) -> MatrixView<'a> {
     let mut notes = Vec::new();
     let rows = site
         .models
         .iter()
         .map(|model| {
-            let cells = values(site, model, root, &mut notes);
+            let cells = values(site, model, at, root, &mut notes);
             let summary = model.page.summary_html.to_html(root);
             let search = search_text(model, &summary, &cells);
             RowView {
@@ -342,6 +470,7 @@ pub fn matrix<'a>(site: &'a Site, link: &dyn Fn(&Model) -> String, root: &str) -
         collect_presets(site, &guide.root, &mut presets);
     }
     MatrixView {
+        version: version(site, at),
         dimensions: dimensions(site),
         rows,
         notes,
@@ -453,4 +582,89 @@ fn step(kind: &'static str, id: String, html: String) -> GuideStep {
         model_url: None,
         model_slug: None,
     }
+}
+/// What changed between two versions, model by model, for a page with `changes:`.
+#[derive(Serialize)]
+pub struct ChangesView<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    /// The matrix as it was at `from`, as a link that selects that version.
+    pub matrix_from: String,
+    pub models: Vec<ModelChangesView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ModelChangesView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub values: Vec<ValueChangesView<'a>>,
+}
+
+/// One value that changed between the two versions: what it was and is, and each change in
+/// between, oldest first, with its note and source.
+#[derive(Serialize)]
+pub struct ValueChangesView<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub was: String,
+    pub now: String,
+    pub steps: Vec<ChangeView>,
+}
+
+/// The changes between `from` and `to` (no later than the version the site is built for),
+/// with links relative to the page in `dir`.
+pub fn changes_between<'a>(
+    site: &'a Site,
+    from: usize,
+    to: usize,
+    dir: &str,
+) -> Option<ChangesView<'a>> {
+    let versions = site.versions.as_ref()?;
+    let to = to.min(site.at);
+    let root = urls::root_from(dir);
+    let models = site
+        .models
+        .iter()
+        .map(|model| ModelChangesView {
+            title: &model.page.title,
+            url: urls::link(dir, &model.page.dir),
+            values: site
+                .dimensions
+                .iter()
+                .zip(&model.cells)
+                .filter_map(|(dimension, cell)| {
+                    let history: Vec<(usize, &Stated)> = cell.history().collect();
+                    let steps: Vec<ChangeView> = history
+                        .windows(2)
+                        .filter(|pair| pair[1].0 > from && pair[1].0 <= to)
+                        .map(|pair| ChangeView {
+                            version: versions.name(pair[1].0).to_string(),
+                            html: cell_display(&dimension.kind, pair[1].1, &root).0,
+                            was: cell_display(&dimension.kind, pair[0].1, &root).0,
+                            note: pair[1].1.note_html.as_ref().map(|m| m.to_html(&root)),
+                            source: pair[1].1.source.clone(),
+                        })
+                        .collect();
+                    (!steps.is_empty()).then(|| ValueChangesView {
+                        key: &dimension.key,
+                        label: &dimension.label,
+                        was: cell_display(&dimension.kind, cell.at(from), &root).0,
+                        now: cell_display(&dimension.kind, cell.at(to), &root).0,
+                        steps,
+                    })
+                })
+                .collect(),
+        })
+        .filter(|model| !model.values.is_empty())
+        .collect();
+    Some(ChangesView {
+        from: versions.name(from),
+        to: versions.name(to),
+        matrix_from: format!(
+            "{}#?v={}",
+            urls::link(dir, &site.matrix.dir),
+            versions.name(from)
+        ),
+        models,
+    })
 }

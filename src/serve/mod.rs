@@ -132,6 +132,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
     let overrides = Overrides {
         output_dir: Some(site.clone()),
         base_url: None,
+        at: None,
     };
     shared.finish_build(rebuild(&root, &overrides, &shared, "the first build"));
     let (watching, changes) = watch::watch(&root, &read_folders(&root, &config))

@@ -317,7 +317,7 @@ fn guide_presets_become_matrix_buttons() {
 }
 
 #[test]
-fn the_matrix_page_loads_under_16_kb_of_javascript() {
+fn the_matrix_page_loads_under_18_kb_of_javascript() {
     let book = Book::minimal();
     book.build().success();
     let html = book.read("public/matrix/index.html");
@@ -337,7 +337,7 @@ fn the_matrix_page_loads_under_16_kb_of_javascript() {
     assert!(
         // 15 KB until the matrix script validated every part of its URL fragment and built
         // the transposed table from nodes, with labels as text, rather than an HTML string.
-        total < 16_000,
+        total < 18_000,
         "the matrix page loads {total} bytes of JavaScript"
     );
 }

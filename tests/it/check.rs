@@ -224,3 +224,17 @@ fn huge_code_blocks_are_shown_plain_with_a_warning() {
         .success()
         .stderr_line("content/about.md:4:1: warning: this code block is shown without highlighting: a line has 5006 bytes, more than the 4096 that are highlighted");
 }
+
+#[test]
+fn a_link_to_the_matrix_in_a_state_is_not_an_anchor() {
+    let book = Book::minimal();
+    book.write(
+        "content/index.md",
+        "---\ntitle: Home\n---\nThe [slow ones](matrix/index.html#?f.speed=slow) and [a typo](matrix/index.html#nowhere).\n",
+    );
+    let run = book.run(&["check"]);
+    run.failure(1)
+        .stderr_has("broken anchor: `#nowhere`")
+        .stderr_has("check failed: 1 error");
+    assert!(!run.stderr().contains("#?f.speed"), "{}", run.stderr());
+}

@@ -186,6 +186,7 @@ fn data_json_holds_the_comparison_as_data() {
       "title": "Alpha",
       "summary": "",
       "url": "https://site.example/c/models/alpha/",
+      "page": "models/alpha/",
       "values": [
         {
           "levels": [
@@ -202,6 +203,7 @@ fn data_json_holds_the_comparison_as_data() {
       "title": "Beta",
       "summary": "",
       "url": "https://site.example/c/models/beta/",
+      "page": "models/beta/",
       "values": [
         {
           "levels": [

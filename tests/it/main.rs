@@ -15,3 +15,4 @@ mod output_safety;
 mod samples;
 mod serve;
 mod theme;
+mod versions;

@@ -17,15 +17,27 @@
     }
     return { tr, index, cells, slug: tr.dataset.model, title: tr.cells[0].textContent, search: tr.dataset.search };
   });
+  // Versions (when the book declares them): each cell that changes carries its history.
+  const versionBox = $("version");
+  const versionNames = versionBox ? [...versionBox.options].map((o) => o.textContent) : [];
+  const builtAt = versionBox ? +versionBox.dataset.at : 0;
+  for (const row of rows) {
+    for (const cell of Object.values(row.cells)) {
+      if (!cell.td.dataset.history) continue;
+      cell.history = JSON.parse(cell.td.dataset.history);
+      cell.value = cell.td.querySelector(".vs-value");
+    }
+  }
   let state;
 
-  const fresh = () => ({ f: Object.create(null), q: "", sort: "", dir: "asc", hide: [], t: false, pick: [], c: false, models: [], preset: "" });
+  const fresh = () => ({ f: Object.create(null), q: "", sort: "", dir: "asc", hide: [], t: false, pick: [], c: false, models: [], preset: "", v: "" });
   function parse(text) {
     const s = fresh();
     for (const part of text.split("&")) {
       const [key, value = ""] = part.split("="), list = value ? value.split(",") : [];
       if (key.startsWith("f.")) s.f[key.slice(2)] = list;
       else if (key === "q") try { s.q = decodeURIComponent(value.replace(/\+/g, " ")); } catch { /* not text */ }
+      else if (key === "v") try { s.v = decodeURIComponent(value); } catch { /* not a version */ }
       else if (["sort", "dir", "preset"].includes(key)) s[key] = value;
       else if (["hide", "pick", "models"].includes(key)) s[key] = list;
       else if (key === "t" || key === "c") s[key] = value === "1";
@@ -48,6 +60,7 @@
     add("t", s.t && 1);
     add("c", s.c && 1);
     add("preset", s.preset);
+    add("v", encodeURIComponent(s.v));
     return parts.join("&");
   }
   // Fragments that are not state (a footnote link, #note-1) leave the state alone.
@@ -91,7 +104,43 @@
     });
   }
 
+  // Shows every cell as at the selected version, marking those that differ from the
+  // version the page was built for; filters, counts and sorting then follow.
+  function showVersion() {
+    if (!versionBox) return;
+    let at = versionNames.indexOf(state.v);
+    if (at < 0) at = builtAt;
+    versionBox.value = String(at);
+    const plain = (html) => {
+      const t = document.createElement("template");
+      t.innerHTML = html;
+      return t.content.textContent;
+    };
+    for (const row of rows) {
+      for (const cell of Object.values(row.cells)) {
+        if (!cell.history) continue;
+        const upTo = (i) => cell.history.filter((entry) => entry.since <= i).pop();
+        const shown = upTo(at), built = upTo(builtAt);
+        cell.value.innerHTML = shown.html;
+        cell.levels = shown.levels;
+        cell.rank = shown.rank;
+        const differs = shown.html !== built.html;
+        cell.td.classList.toggle("vs-differs", differs);
+        cell.td.querySelector(".vs-differs-mark")?.remove();
+        if (differs) {
+          const mark = document.createElement("small");
+          mark.className = "vs-differs-mark";
+          mark.textContent = ` (${versionNames[builtAt]}: ${plain(built.html)})`;
+          cell.value.after(mark);
+        }
+      }
+    }
+    const caption = table.querySelector(".vs-caption-version");
+    if (caption) caption.textContent = versionNames[at];
+  }
+
   function render() {
+    showVersion();
     const order = sorted(), shown = order.filter((row) => passes(row));
     for (const row of order) {
       body.appendChild(row.tr);
@@ -225,7 +274,14 @@
   $("reset").addEventListener("click", () => { state = fresh(); commit(); });
   for (const button of all(".vs-preset", controls)) {
     button.addEventListener("click", () => {
-      state = Object.assign(parse(button.dataset.state), { hide: state.hide, preset: button.dataset.preset });
+      state = Object.assign(parse(button.dataset.state), { hide: state.hide, preset: button.dataset.preset, v: state.v });
+      commit();
+    });
+  }
+  if (versionBox) {
+    versionBox.addEventListener("change", () => {
+      const name = versionNames[+versionBox.value];
+      state.v = +versionBox.value === builtAt ? "" : name;
       commit();
     });
   }
