@@ -26,15 +26,23 @@ test("the shipped survey's data.json validates against its schema", () => {
   for (const model of data.models) assert.equal(model.values.length, data.dimensions.length);
   if (data.versions) {
     assert.equal(data.at, data.versions.current);
-    const histories = data.models.flatMap((m) => m.values).filter((v) => v.history);
+    const histories = data.models.flatMap((m) => m.values).filter((v) => v.history).map((v) => v.history);
+    assert.ok(histories.length > 0, "the survey has values with a history");
     for (const history of histories) {
       assert.equal(history[0].since, data.versions.list[0], "a history starts at the first version");
     }
   }
 });
 
-test("a book without versions has no versions in its data", () => {
+test("the browser fixture's data.json, with versions, validates too", () => {
   const data = check(build(join(repo, "tests/fixtures/browser")));
+  assert.deepEqual(data.versions, { list: ["1.0", "2.0"], current: "2.0" });
+  const delta = data.models.find((m) => m.slug === "delta");
+  assert.deepEqual(delta.values[1].history.map((h) => h.since), ["1.0", "2.0"]);
+});
+
+test("a book without versions has no versions in its data", () => {
+  const data = check(build(join(repo, "tests/fixtures/dimension-kinds")));
   assert.equal(data.versions, undefined);
   assert.equal(data.at, undefined);
 });
