@@ -46,7 +46,7 @@ const read = (path) => readFileSync(join(out, path), "utf8");
 test("the text builder gets docutils tables and lists built from the book's data", () => {
   const text = read("text/index.txt");
   assert.match(text, /\| Dimension +\| Processes +\| Threads/);
-  assert.match(text, /\| Tasks at once +\| dozens \[1\] +\| hundreds \[9\]/);
+  assert.match(text, /\| Tasks at once +\| dozens \[1\] +\| hundreds \[10\]/);
   assert.match(text, /\[1\] Each worker is a whole interpreter/, "notes follow the table");
   assert.match(text, /\* \*\*What does each task spend most of its time on\?\*\*/, "the guide as nested lists");
   assert.match(text, /\| Dimension +\| Threads +\|/, "a model's values");
