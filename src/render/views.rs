@@ -113,6 +113,8 @@ pub struct NoteRef {
 #[derive(Serialize)]
 pub struct ModelView<'a> {
     pub slug: &'a str,
+    /// Whether any value has a history, so the page offers a version selector.
+    pub has_history: bool,
     pub values: Vec<ValueView<'a>>,
     pub pros: Vec<String>,
     pub cons: Vec<String>,
@@ -431,6 +433,7 @@ pub fn model<'a>(site: &'a Site, model: &'a Model, root: &str) -> (ModelView<'a>
     (
         ModelView {
             slug: &model.slug,
+            has_history: values.iter().any(|v| v.history.is_some()),
             values,
             pros: html(&model.pros),
             cons: html(&model.cons),

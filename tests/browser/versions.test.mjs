@@ -83,3 +83,33 @@ test("axe-core finds no violations with an earlier version selected", async () =
     await page.context().close();
   }
 });
+
+test("a model page shows its values as of a chosen version, kept in the URL", async () => {
+  const page = await openPage(browser);
+  await page.goto(server.base + "models/delta/index.html");
+  await page.waitForSelector("#version-pick:not([hidden])");
+  const parallel = page.locator('tr[data-key="parallel"] td');
+  assert.equal(await parallel.locator(".value-now").textContent(), "yes");
+  await page.selectOption("#version", { label: "1.0" });
+  await page.waitForURL(/#\?v=1\.0$/);
+  assert.equal(await parallel.locator(".value-now").textContent(), "no");
+  assert.equal(await parallel.getAttribute("class"), "differs");
+  assert.equal(await parallel.locator(".differs-mark").textContent(), " (2.0: yes)");
+  await page.reload();
+  await page.waitForSelector("#version-pick:not([hidden])");
+  assert.equal(await parallel.locator(".value-now").textContent(), "no");
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => v.id));
+  assert.deepEqual(violations, []);
+  await page.goBack();
+  assert.equal(await parallel.locator(".value-now").textContent(), "yes");
+  assert.equal(await page.locator("#version-pick").count(), 1);
+  const constant = await openPage(browser);
+  await constant.goto(server.base + "models/alpha/index.html");
+  assert.equal(await constant.locator("#version-pick").count(), 0, "no selector where nothing changed");
+  assert.deepEqual(page.errors, []);
+  const noJs = await openPage(browser, { javaScriptEnabled: false });
+  await noJs.goto(server.base + "models/delta/index.html#?v=1.0");
+  assert.equal(await noJs.isHidden("#version-pick"), true);
+  assert.equal(await noJs.locator('tr[data-key="parallel"] .value-now').textContent(), "yes");
+});
