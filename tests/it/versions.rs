@@ -74,7 +74,7 @@ fn at_on_the_command_line_must_name_a_declared_version() {
     versioned()
         .run(&["build", "--at", "4.0"])
         .failure(1)
-        .stderr_has("error: --at names \"4.0\", which is not a declared version")
+        .stderr_line("--at: error: --at names \"4.0\", which is not a declared version")
         .stderr_has("the versions declared under [versions] are: 1.0, 2.0, 3.0");
 }
 
