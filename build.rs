@@ -1,7 +1,10 @@
 //! Build-time work that would otherwise cost every run:
 //! - the default theme, embedded as a sorted table of files, so `versus` works from any folder;
 //! - the syntax definitions (syntect's defaults plus ours in `syntaxes/`), precompiled into one
-//!   uncompressed dump that loads in about a millisecond.
+//!   uncompressed dump that loads in about a millisecond;
+//! - the build id of the highlighter (`VERSUS_BUILD_ID`): a hash of versus's version, that dump
+//!   and the source of `src/render/highlight.rs`, so the highlight cache of one binary is never
+//!   read by another that would highlight differently.
 
 use std::env;
 use std::fmt::Write as _;
@@ -15,8 +18,15 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=themes/default");
     println!("cargo:rerun-if-changed=syntaxes");
+    println!("cargo:rerun-if-changed=src/render/highlight.rs");
     embed_theme(Path::new("themes/default"), &out.join("embedded_theme.rs"));
-    dump_syntaxes(Path::new("syntaxes"), &out.join("syntaxes.bin"));
+    let dump = out.join("syntaxes.bin");
+    dump_syntaxes(Path::new("syntaxes"), &dump);
+    let mut id = xxhash_rust::xxh3::Xxh3::new();
+    id.update(env::var("CARGO_PKG_VERSION").unwrap_or_default().as_bytes());
+    id.update(&fs::read(&dump).expect("the dump was just written"));
+    id.update(&fs::read("src/render/highlight.rs").expect("highlight.rs is readable"));
+    println!("cargo:rustc-env=VERSUS_BUILD_ID={:032x}", id.digest128());
 }
 
 fn embed_theme(dir: &Path, target: &Path) {

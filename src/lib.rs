@@ -6,6 +6,7 @@
 //! (staging and atomic swap). A later stage never calls back into an earlier one, and every
 //! stage reports all the problems it finds before the run stops.
 
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
@@ -68,6 +69,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub kept: Vec<String>,
+    /// Why the build cache could not be saved, if it could not (the site is built anyway).
+    pub cache_problem: Option<String>,
 }
 
 /// Pages of the site, leaving out the fragments for other docs in `embed/`.
@@ -87,21 +90,27 @@ pub fn load(root: &std::path::Path, overrides: &Overrides) -> Result<(Config, Si
     Ok((config, site))
 }
 
-/// Builds the book at `root` into its output folder.
+/// Builds the book at `root` into its output folder, without the build cache.
 pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildReport, Failure> {
-    build_with(root, overrides, None)
+    build_with(root, overrides, &render::highlight::Cache::default())
 }
 
-/// [`build`], reusing highlighted code from earlier builds (`versus serve`).
+/// [`build`], reusing highlighted code from `cache` (kept on disk between runs, and in
+/// memory across the rebuilds of `versus serve`) and saving this build's in it.
 pub fn build_with(
     root: &std::path::Path,
     overrides: &Overrides,
-    cache: Option<&render::highlight::Cache>,
+    cache: &render::highlight::Cache,
 ) -> Result<BuildReport, Failure> {
     let (config, site) = load(root, overrides)?;
     write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
     let theme = render::Theme::load(&config)?;
-    let outputs = render::render_with(&site, &theme, cache)?;
+    let rendered = render::render_with(&site, &theme, Some(cache));
+    let cache_problem = cache
+        .finish_build()
+        .err()
+        .map(|err| format!("cannot save the build cache: {err}"));
+    let outputs = rendered?;
     write::check_clashes(root, &outputs, generated_by(&site, &theme))?;
     let pages = count_pages(&outputs);
     let written = write::commit(root, &config.output_dir, &outputs)
@@ -111,6 +120,7 @@ pub fn build_with(
         pages,
         files: written.files,
         kept: written.kept,
+        cache_problem,
     })
 }
 

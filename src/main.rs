@@ -41,6 +41,17 @@ enum Command {
         /// under [versions] in book.toml (default: the current one).
         #[arg(long, value_name = "VERSION")]
         at: Option<String>,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+    /// Empty the build cache (highlighted code kept between builds).
+    Clean {
+        /// The book's root folder (where book.toml is).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The cache folder (default: $VERSUS_CACHE_DIR, else .versus-cache in the book).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
     },
     /// Check the book (links, anchors, orphans, unused dimensions, guide) without writing.
     Check {
@@ -68,6 +79,8 @@ enum Command {
         /// Open the preview in the default browser.
         #[arg(long)]
         open: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Start a new comparison book in DIR (default: the current folder).
     Init {
@@ -93,6 +106,24 @@ enum Command {
     },
 }
 
+/// Where highlighted code is kept between builds.
+#[derive(clap::Args)]
+struct CacheArgs {
+    /// The cache folder (default: $VERSUS_CACHE_DIR, else .versus-cache in the book).
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    fn dir(self, book: &Path) -> Option<PathBuf> {
+        (!self.no_cache)
+            .then(|| versus::cache::location(book, self.cache_dir.map(from_working_dir)))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -101,7 +132,12 @@ fn main() -> ExitCode {
             dest,
             base_url,
             at,
-        } => build(dir, dest, base_url, at),
+            cache,
+        } => {
+            let cache = cache.dir(&dir);
+            build(dir, dest, base_url, at, cache)
+        }
+        Command::Clean { dir, cache_dir } => clean(&dir, cache_dir),
         Command::Check { dir, deny_warnings } => check(dir, deny_warnings),
         Command::Init { dir } => init(dir),
         Command::Serve {
@@ -110,8 +146,10 @@ fn main() -> ExitCode {
             bind,
             dest,
             open,
+            cache,
         } => {
             let options = versus::serve::ServeOptions {
+                cache_dir: cache.dir(&dir),
                 root: dir,
                 bind,
                 port,
@@ -307,11 +345,30 @@ fn from_working_dir(path: PathBuf) -> PathBuf {
         .unwrap_or(path)
 }
 
+fn clean(dir: &Path, cache_dir: Option<PathBuf>) -> ExitCode {
+    let cache = versus::cache::location(dir, cache_dir.map(from_working_dir));
+    match versus::cache::clean(&cache) {
+        Ok(removed) => {
+            eprintln!(
+                "removed {removed} cache file{} from {}",
+                plural(removed),
+                cache.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: cannot empty the cache {}: {err}", cache.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn build(
     dir: PathBuf,
     dest: Option<PathBuf>,
     base_url: Option<String>,
     at: Option<String>,
+    cache_dir: Option<PathBuf>,
 ) -> ExitCode {
     let output_dir = dest.map(from_working_dir);
     let overrides = Overrides {
@@ -319,8 +376,14 @@ fn build(
         base_url,
         at,
     };
-    match versus::build(&dir, &overrides) {
+    let cache = cache_dir.map_or_else(Default::default, |cache_dir| {
+        versus::render::highlight::Cache::open(&cache_dir)
+    });
+    match versus::build_with(&dir, &overrides, &cache) {
         Ok(report) => {
+            if let Some(problem) = &report.cache_problem {
+                eprintln!("warning: {problem}");
+            }
             let shown = seen_from(&dir, &display_path(&dir, &report.output_dir));
             eprintln!(
                 "built {} pages ({} files) into {}",

@@ -1,12 +1,17 @@
-//! Stage 6: put the rendered site in place, all at once, losing nothing.
+//! Stage 6: put the rendered site in place, all at once, losing nothing, rewriting nothing
+//! that did not change.
 //!
-//! The new site is written into a hidden staging folder next to the output folder and swapped
-//! into place only when every file is written, so a failed build leaves the previous site
-//! untouched and a server never sees a half-written one. A manifest records what versus wrote;
-//! anything else found in the output folder (a `.git`, a `CNAME`) was not written by versus and
-//! is moved into the new site, never deleted. A non-empty folder without a manifest is refused.
+//! versus keeps two trees: the output folder, and a hidden spare next to it (the previous
+//! build's tree). A build brings the spare up to date (only the files whose bytes changed are
+//! written; a file the output folder already holds with the right bytes is hard-linked from
+//! it, so an unchanged file keeps its inode and modification time) and then swaps the two in
+//! one `renameat2` exchange. So a failed build leaves the previous site untouched, a server
+//! never sees half of two builds, and a build that changes nothing touches nothing. A
+//! manifest records what versus wrote and each file's hash; anything else found in the
+//! output folder (a `.git`, a `CNAME`) was not written by versus and is moved into the new
+//! site, never deleted. A non-empty folder without a manifest is refused.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,16 +19,23 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Position, display_path};
 use crate::render::{Contents, Output};
 
-/// Lists, one per line, every file and folder (with a trailing `/`) that versus wrote.
+/// Lists, one per line, every file (with its content hash after a tab) and folder (with a
+/// trailing `/`) that versus wrote.
 pub const MANIFEST: &str = ".versus-manifest";
 
 /// What was written.
 #[derive(Debug)]
 pub struct Written {
     pub files: usize,
+    /// Files whose bytes changed (written or removed) since the previous build.
+    pub changed: usize,
     /// Entries not written by versus that were carried over into the new site.
     pub kept: Vec<String>,
 }
+
+/// A tree's entries: a folder (ending in `/`) maps to `None`, a file to its content hash
+/// (`None` too when an older manifest did not record one, so it never matches).
+type Manifest = BTreeMap<String, Option<u128>>;
 
 /// Refuses output folders that would clobber the book itself.
 pub fn check_output_dir(root: &Path, content: &Path, output: &Path) -> Result<(), Diagnostic> {
@@ -106,7 +118,14 @@ pub fn commit(root: &Path, output: &Path, outputs: &[Output]) -> Result<Written,
     let name = output
         .file_name()
         .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    // The staging folder is ours, not the user's: problems with it are told as problems with
+    let fail = |path: &Path, action: &str, err: io::Error| {
+        Diagnostic::error(
+            display_path(root, path),
+            Position::NONE,
+            format!("cannot {action}: {err}"),
+        )
+    };
+    // The spare folder is ours, not the user's: problems with it are told as problems with
     // the output folder they named.
     let cannot_write = |err: io::Error, inside: Option<&str>| {
         let within = inside.map_or(String::new(), |file| format!(" (writing {file})"));
@@ -118,135 +137,237 @@ pub fn commit(root: &Path, output: &Path, outputs: &[Output]) -> Result<Written,
         .with_help("make sure the folder and its parent can be written, or choose another with `--dest DIR`")
     };
     fs::create_dir_all(&parent).map_err(|e| cannot_write(e, None))?;
-    let staging = parent.join(format!(".{name}.versus-staging.{}", std::process::id()));
-    if staging.exists() {
-        // Same pid, so an earlier run of ours left it behind.
-        fs::remove_dir_all(&staging).map_err(|e| cannot_write(e, None))?;
+    // Two builds into one folder take turns, so neither sees the other's half-updated spare.
+    let _turn = lock(&parent).map_err(|e| cannot_write(e, None))?;
+    let wanted = plan(outputs).map_err(|(path, e)| fail(&path, "read", e))?;
+    let live = output.is_dir().then(|| read_manifest(&output));
+    let mut foreign = Vec::new();
+    if let Some(live) = &live {
+        find_foreign(&output, "", live, &mut foreign)
+            .map_err(|e| fail(&output, "read the old site", e))?;
+        if let Some(clash) = foreign.iter().find(|entry| {
+            wanted.contains_key(entry.as_str()) || wanted.contains_key(&format!("{entry}/"))
+        }) {
+            return Err(Diagnostic::error(
+                display_path(root, &output.join(clash)),
+                Position::NONE,
+                "versus did not write this file, and the new build wants to write one there",
+            )
+            .with_help("move or rename the file; versus never overwrites what it did not create"));
+        }
+        if *live == wanted && intact(&output, outputs) {
+            return Ok(Written {
+                files: count_files(&wanted),
+                changed: 0,
+                kept: foreign,
+            });
+        }
     }
-    let result = stage(&staging, outputs)
-        .map_err(|(path, e)| {
-            let inside = path
-                .strip_prefix(&staging)
-                .ok()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(|p| p.display().to_string());
-            cannot_write(e, inside.as_deref())
-        })
-        .and_then(|manifest| swap(root, &staging, &output, &manifest));
-    if result.is_err() && staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
+    let spare = parent.join(format!(".{name}.versus-spare"));
+    let changed = renew(
+        &spare,
+        &wanted,
+        outputs,
+        live.as_ref().map(|l| (&*output, l)),
+    )
+    .map_err(|(path, e)| {
+        let inside = path
+            .strip_prefix(&spare)
+            .ok()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| p.display().to_string());
+        cannot_write(e, inside.as_deref())
+    })?;
+    match live {
+        None => fs::rename(&spare, &output)
+            .map_err(|e| fail(&output, "move the new site into place", e))?,
+        Some(_) => swap(&spare, &output, &foreign).map_err(|(path, e)| fail(&path, "swap", e))?,
     }
-    result
+    Ok(Written {
+        files: count_files(&wanted),
+        changed,
+        kept: foreign,
+    })
 }
 
-/// Writes every output below `staging` and the manifest; returns the manifest's entries.
-fn stage(staging: &Path, outputs: &[Output]) -> Result<BTreeSet<String>, (PathBuf, io::Error)> {
-    let mut manifest = BTreeSet::new();
-    fs::create_dir(staging).map_err(|e| (staging.to_path_buf(), e))?;
+/// Every entry the new site has, with each file's hash.
+fn plan(outputs: &[Output]) -> Result<Manifest, (PathBuf, io::Error)> {
+    let mut wanted = Manifest::new();
     for output in outputs {
-        let target = staging.join(&output.path);
         let mut dir = String::new();
-        for part in output
-            .path
-            .split('/')
-            .collect::<Vec<_>>()
-            .split_last()
-            .map_or(&[][..], |(_, dirs)| dirs)
-        {
+        let parts: Vec<&str> = output.path.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
             dir.push_str(part);
             dir.push('/');
-            if manifest.insert(dir.clone()) {
-                let path = staging.join(&dir);
-                if !path.is_dir() {
-                    fs::create_dir(&path).map_err(|e| (path.clone(), e))?;
-                }
+            wanted.insert(dir.clone(), None);
+        }
+        let hash = match &output.contents {
+            Contents::Bytes(bytes) => crate::cache::content_hash(bytes),
+            Contents::CopyOf(source) => {
+                crate::cache::content_hash(&fs::read(source).map_err(|e| (source.clone(), e))?)
             }
-        }
-        match &output.contents {
-            Contents::Bytes(bytes) => fs::write(&target, bytes),
-            Contents::CopyOf(source) => fs::copy(source, &target).map(|_| ()),
-        }
-        .map_err(|e| (target.clone(), e))?;
-        manifest.insert(output.path.clone());
+        };
+        wanted.insert(output.path.clone(), Some(hash));
     }
-    let listing: String = manifest.iter().map(|entry| format!("{entry}\n")).collect();
-    fs::write(staging.join(MANIFEST), listing).map_err(|e| (staging.join(MANIFEST), e))?;
-    Ok(manifest)
+    Ok(wanted)
 }
 
-/// Carries entries versus did not write from `output` into `staging`, then swaps the two.
-fn swap(
-    root: &Path,
-    staging: &Path,
-    output: &Path,
-    new: &BTreeSet<String>,
-) -> Result<Written, Diagnostic> {
-    let fail = |path: &Path, action: &str, err: io::Error| {
-        Diagnostic::error(
-            display_path(root, path),
-            Position::NONE,
-            format!("cannot {action}: {err}"),
-        )
+/// Whether the files of the live tree are still there with their sizes (cheap to ask), so a
+/// build that changes nothing can trust the manifest and skip writing.
+fn intact(output: &Path, outputs: &[Output]) -> bool {
+    outputs.iter().all(|file| {
+        let size = match &file.contents {
+            Contents::Bytes(bytes) => Some(bytes.len() as u64),
+            Contents::CopyOf(source) => fs::metadata(source).ok().map(|m| m.len()),
+        };
+        fs::symlink_metadata(output.join(&file.path))
+            .is_ok_and(|m| m.is_file() && Some(m.len()) == size)
+    })
+}
+
+/// Brings the spare tree to `wanted`: removes what is gone, makes the new folders, and puts
+/// in place each file whose bytes differ, hard-linked from the live tree when it has them.
+/// Never writes into an existing file, which may be shared with the live tree. The spare's
+/// manifest is removed first and written last, so an interrupted update is never trusted.
+/// Returns how many files changed.
+fn renew(
+    spare: &Path,
+    wanted: &Manifest,
+    outputs: &[Output],
+    live: Option<(&Path, &Manifest)>,
+) -> Result<usize, (PathBuf, io::Error)> {
+    let at = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e| (path, e)
     };
-    if !output.exists() {
-        fs::rename(staging, output).map_err(|e| fail(output, "move the new site into place", e))?;
-        return Ok(Written {
-            files: count_files(new),
-            kept: Vec::new(),
+    let had = match fs::symlink_metadata(spare) {
+        Ok(meta) if meta.is_dir() && spare.join(MANIFEST).is_file() => read_manifest(spare),
+        Ok(_) => {
+            remove_any(spare).map_err(at(spare))?;
+            Manifest::new()
+        }
+        Err(_) => Manifest::new(),
+    };
+    if had.is_empty() && !spare.exists() {
+        fs::create_dir(spare).map_err(at(spare))?;
+    }
+    let manifest = spare.join(MANIFEST);
+    if manifest.exists() {
+        fs::remove_file(&manifest).map_err(at(&manifest))?;
+    }
+    let mut changed = 0;
+    // Children sort after their folder, so in reverse a folder is emptied before it goes.
+    for (entry, hash) in had.iter().rev() {
+        if wanted
+            .get(entry)
+            .is_none_or(|want| want.is_none() != hash.is_none())
+        {
+            let path = spare.join(entry);
+            remove_any(&path).map_err(at(&path))?;
+            changed += usize::from(hash.is_some());
+        }
+    }
+    for (entry, hash) in wanted {
+        if hash.is_none() && !matches!(had.get(entry), Some(None)) {
+            let path = spare.join(entry);
+            fs::create_dir(&path).map_err(at(&path))?;
+        }
+    }
+    for output in outputs {
+        let want = wanted[&output.path];
+        let have = had.get(&output.path).copied().flatten();
+        if have == want {
+            continue;
+        }
+        let target = spare.join(&output.path);
+        if have.is_some() {
+            fs::remove_file(&target).map_err(at(&target))?;
+        }
+        let linked = live.is_some_and(|(dir, manifest)| {
+            manifest.get(&output.path) == Some(&want)
+                && fs::hard_link(dir.join(&output.path), &target).is_ok()
         });
+        if !linked {
+            changed += 1;
+            match &output.contents {
+                Contents::Bytes(bytes) => fs::write(&target, bytes),
+                Contents::CopyOf(source) => fs::copy(source, &target).map(|_| ()),
+            }
+            .map_err(at(&target))?;
+        }
     }
-    let previous = read_manifest(output);
-    let mut foreign = Vec::new();
-    find_foreign(output, "", &previous, &mut foreign)
-        .map_err(|e| fail(output, "read the old site", e))?;
-    if let Some(clash) = foreign
+    let listing: String = wanted
         .iter()
-        .find(|entry| new.contains(entry.as_str()) || new.contains(&format!("{entry}/")))
-    {
-        return Err(Diagnostic::error(
-            display_path(root, &output.join(clash)),
-            Position::NONE,
-            "versus did not write this file, and the new build wants to write one there",
-        )
-        .with_help("move or rename the file; versus never overwrites what it did not create"));
+        .map(|(entry, hash)| match hash {
+            Some(hash) => format!("{entry}\t{hash:032x}\n"),
+            None => format!("{entry}\n"),
+        })
+        .collect();
+    fs::write(&manifest, listing).map_err(at(&manifest))?;
+    Ok(changed)
+}
+
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err),
     }
-    let mut moved = Vec::new();
-    for entry in &foreign {
-        let target = staging.join(entry);
+}
+
+/// Carries `foreign` entries from `output` into `spare`, then swaps the two; the previous
+/// site stays at `spare`, ready to be renewed by the next build.
+fn swap(spare: &Path, output: &Path, foreign: &[String]) -> Result<(), (PathBuf, io::Error)> {
+    let mut moved: Vec<&String> = Vec::new();
+    let undo = |moved: &[&String]| {
+        for done in moved.iter().rev() {
+            let _ = fs::rename(spare.join(done), output.join(done));
+        }
+    };
+    for entry in foreign {
+        let target = spare.join(entry);
         let carried = target
             .parent()
             .map_or(Ok(()), fs::create_dir_all)
             .and_then(|()| fs::rename(output.join(entry), &target));
         if let Err(err) = carried {
-            for done in moved.iter().rev() {
-                let _ = fs::rename(staging.join(done), output.join(done));
-            }
-            return Err(fail(&output.join(entry), "carry over", err));
+            undo(&moved);
+            return Err((output.join(entry), err));
         }
-        moved.push(entry.clone());
+        moved.push(entry);
     }
-    let old =
-        exchange(staging, output).map_err(|e| fail(output, "swap the new site into place", e))?;
-    fs::remove_dir_all(&old).map_err(|e| fail(&old, "remove the previous build", e))?;
-    Ok(Written {
-        files: count_files(new),
-        kept: foreign,
-    })
+    if let Err(err) = exchange(spare, output) {
+        undo(&moved);
+        return Err((output.to_path_buf(), err));
+    }
+    Ok(())
 }
 
-/// Puts `staging` at `output`; returns where the previous tree now is.
-fn exchange(staging: &Path, output: &Path) -> io::Result<PathBuf> {
-    #[cfg(target_os = "linux")]
-    if rename_exchange(staging, output).is_ok() {
-        return Ok(staging.to_path_buf());
+/// Holds an exclusive `flock` on `dir` until dropped.
+fn lock(dir: &Path) -> io::Result<fs::File> {
+    use std::os::fd::AsRawFd;
+    let file = fs::File::open(dir)?;
+    // SAFETY: the descriptor is open for the whole call; flock touches nothing else.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        return Err(io::Error::last_os_error());
     }
-    let backup = staging.with_extension("old");
+    Ok(file)
+}
+
+/// Puts `spare` at `output` and the previous tree at `spare`.
+fn exchange(spare: &Path, output: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if rename_exchange(spare, output).is_ok() {
+        return Ok(());
+    }
+    let backup = spare.with_extension("old");
     fs::rename(output, &backup)?;
-    if let Err(err) = fs::rename(staging, output) {
+    if let Err(err) = fs::rename(spare, output) {
         fs::rename(&backup, output)?;
         return Err(err);
     }
-    Ok(backup)
+    fs::rename(&backup, spare)
 }
 
 /// Swaps two paths in one step, so `output` is never missing, not even for a moment.
@@ -273,17 +394,21 @@ fn rename_exchange(a: &Path, b: &Path) -> io::Result<()> {
     }
 }
 
-fn read_manifest(output: &Path) -> BTreeSet<String> {
-    fs::read_to_string(output.join(MANIFEST))
-        .map(|text| text.lines().map(str::to_string).collect())
-        .unwrap_or_default()
+fn read_manifest(dir: &Path) -> Manifest {
+    let text = fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+    text.lines()
+        .map(|line| match line.split_once('\t') {
+            Some((path, hash)) => (path.to_string(), u128::from_str_radix(hash, 16).ok()),
+            None => (line.to_string(), None),
+        })
+        .collect()
 }
 
 /// Collects the top-most entries below `dir` that the previous manifest does not list.
 fn find_foreign(
     base: &Path,
     prefix: &str,
-    previous: &BTreeSet<String>,
+    previous: &Manifest,
     foreign: &mut Vec<String>,
 ) -> io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(base.join(prefix))?.collect::<Result<_, _>>()?;
@@ -295,20 +420,17 @@ fn find_foreign(
             continue;
         }
         let is_dir = entry.file_type()?.is_dir();
-        if is_dir && previous.contains(&format!("{relative}/")) {
+        if is_dir && previous.contains_key(&format!("{relative}/")) {
             find_foreign(base, &format!("{relative}/"), previous, foreign)?;
-        } else if !previous.contains(&relative) {
+        } else if !previous.contains_key(&relative) {
             foreign.push(relative);
         }
     }
     Ok(())
 }
 
-fn count_files(manifest: &BTreeSet<String>) -> usize {
-    manifest
-        .iter()
-        .filter(|entry| !entry.ends_with('/'))
-        .count()
+fn count_files(manifest: &Manifest) -> usize {
+    manifest.values().filter(|hash| hash.is_some()).count()
 }
 
 fn is_empty_dir(path: &Path) -> bool {

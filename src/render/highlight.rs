@@ -6,11 +6,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::path::Path;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
+use crate::cache::{self, Pack};
 use crate::text::escape_html_into;
 
 /// Precompiled by build.rs; loading it takes about a millisecond, and it is immutable, so one
@@ -106,56 +108,56 @@ thread_local! {
     static CLASS_CACHE: RefCell<HashMap<Scope, Option<&'static str>>> = RefCell::new(HashMap::new());
 }
 
-/// Remembers highlighted blocks across the rebuilds of `versus serve`, where almost every
-/// block is the same as last time. Highlighting is a pure function of (language, code), so
-/// the output is identical to a build without the cache. Only blocks used by the last build
-/// are kept, so an edited block's old versions do not pile up.
-#[derive(Default)]
+/// Highlighted blocks kept across builds: in a pack file of the build cache, so a later
+/// `versus build` or a restarted `versus serve` reuses them, and in memory across the
+/// rebuilds of one `versus serve`. Highlighting is a pure function of the language and the
+/// code (for one build of versus, which the pack's build id pins), so the output is identical
+/// to a build without the cache. Blocks no build used for a few builds are dropped.
 pub struct Cache {
-    blocks: std::sync::Mutex<CacheMaps>,
+    blocks: Mutex<Pack>,
 }
 
-#[derive(Default)]
-struct CacheMaps {
-    previous: HashMap<(Option<String>, String), std::sync::Arc<str>>,
-    current: HashMap<(Option<String>, String), std::sync::Arc<str>>,
+impl Default for Cache {
+    /// A cache that lives as long as the process.
+    fn default() -> Self {
+        Cache::from(Pack::memory())
+    }
+}
+
+impl From<Pack> for Cache {
+    fn from(pack: Pack) -> Self {
+        Cache {
+            blocks: Mutex::new(pack),
+        }
+    }
 }
 
 impl Cache {
+    /// The blocks kept in the cache folder `dir`.
+    pub fn open(dir: &Path) -> Cache {
+        Cache::from(Pack::open(dir, "highlight", cache::build_id()))
+    }
+
     /// The highlighted HTML of a block, from the cache or freshly made.
-    pub fn highlight(&self, code: &str, lang: Option<&str>) -> std::sync::Arc<str> {
-        let key = (lang.map(str::to_string), code.to_string());
-        {
-            let mut maps = self
-                .blocks
-                .lock()
-                .expect("no panic while holding the cache");
-            let found = maps
-                .current
-                .get(&key)
-                .cloned()
-                .or_else(|| maps.previous.remove(&key));
-            if let Some(html) = found {
-                maps.current.insert(key, std::sync::Arc::clone(&html));
-                return html;
-            }
+    pub fn highlight(&self, code: &str, lang: Option<&str>) -> Arc<str> {
+        let key = cache::key(&[lang.unwrap_or("\0").as_bytes(), code.as_bytes()]);
+        if let Some(html) = self.pack().get(key) {
+            return html;
         }
-        let html: std::sync::Arc<str> = highlight(code, lang).into();
-        self.blocks
-            .lock()
-            .expect("no panic while holding the cache")
-            .current
-            .insert(key, std::sync::Arc::clone(&html));
+        let html: Arc<str> = highlight(code, lang).into();
+        self.pack().insert(key, Arc::clone(&html));
         html
     }
 
-    /// Ends a build: what it did not use is forgotten at the end of the next one.
-    pub fn finish_build(&self) {
-        let mut maps = self
-            .blocks
+    /// Ends a build: ages and drops what it did not use, and saves the pack if it changed.
+    pub fn finish_build(&self) -> std::io::Result<()> {
+        self.pack().finish()
+    }
+
+    fn pack(&self) -> std::sync::MutexGuard<'_, Pack> {
+        self.blocks
             .lock()
-            .expect("no panic while holding the cache");
-        maps.previous = std::mem::take(&mut maps.current);
+            .expect("no panic while holding the cache")
     }
 }
 
@@ -335,20 +337,25 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_gives_the_same_html_and_forgets_what_a_build_did_not_use() {
+    fn the_cache_gives_the_same_html_and_forgets_what_builds_did_not_use() {
         let cache = Cache::default();
         let first = cache.highlight("x = 1\n", Some("python"));
         assert_eq!(&*first, highlight("x = 1\n", Some("python")));
-        cache.finish_build();
+        cache.finish_build().unwrap();
         assert!(
-            std::sync::Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
+            Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
             "reused"
         );
-        cache.finish_build();
-        cache.finish_build();
         assert!(
-            !std::sync::Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
-            "forgotten after a build without it"
+            !Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("pycon"))),
+            "the language is part of the key"
+        );
+        for _ in 0..=cache::KEEP_BUILDS {
+            cache.finish_build().unwrap();
+        }
+        assert!(
+            !Arc::ptr_eq(&first, &cache.highlight("x = 1\n", Some("python"))),
+            "forgotten after builds without it"
         );
     }
 

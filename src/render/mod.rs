@@ -51,7 +51,8 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>, Diagnostics> {
     render_with(site, theme, None)
 }
 
-/// [`render`], reusing the highlighted blocks in `cache` and leaving this build's in it.
+/// [`render`], reusing the highlighted blocks in `cache` and leaving this build's in it
+/// (the caller ends the cache's build with [`highlight::Cache::finish_build`]).
 pub fn render_with(
     site: &Site,
     theme: &Theme,
@@ -63,11 +64,7 @@ pub fn render_with(
         nav: views::NavPages::of(site),
         cache,
     };
-    let rendered = render_all(&build);
-    if let Some(cache) = cache {
-        cache.finish_build();
-    }
-    rendered
+    render_all(&build)
 }
 
 fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {

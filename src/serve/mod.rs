@@ -31,6 +31,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub dest: Option<PathBuf>,
     pub open: bool,
+    /// The build cache's folder; `None` keeps highlighted code in memory only.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// What the HTTP side and the rebuild loop share.
@@ -41,7 +43,8 @@ pub struct Shared {
     /// The last build's diagnostics when it failed; `None` after a good build.
     failure: RwLock<Option<Vec<String>>>,
     rebuilt: broadcast::Sender<u64>,
-    /// Code highlighted by earlier rebuilds: most blocks do not change between saves.
+    /// Code highlighted by earlier builds, loaded from the build cache at start and saved
+    /// to it after each rebuild: most blocks do not change between saves.
     highlighted: crate::render::highlight::Cache,
     /// Whether any build has succeeded, so a failure can say whether a site is still served.
     built: std::sync::atomic::AtomicBool,
@@ -124,7 +127,10 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         generation: AtomicU64::new(0),
         failure: RwLock::new(None),
         rebuilt,
-        highlighted: Default::default(),
+        highlighted: options
+            .cache_dir
+            .as_deref()
+            .map_or_else(Default::default, crate::render::highlight::Cache::open),
         built: Default::default(),
         book: options.root.clone(),
     });
@@ -254,7 +260,7 @@ fn rebuild(
     reason: &str,
 ) -> Result<(), Vec<String>> {
     let started = Instant::now();
-    match crate::build_with(root, overrides, Some(&shared.highlighted)) {
+    match crate::build_with(root, overrides, &shared.highlighted) {
         Ok(report) => {
             shared.built.store(true, Ordering::SeqCst);
             eprintln!(
@@ -262,6 +268,9 @@ fn rebuild(
                 report.pages,
                 started.elapsed().as_millis()
             );
+            if let Some(problem) = report.cache_problem {
+                eprintln!("warning: {problem}");
+            }
             Ok(())
         }
         Err(failure) => {

@@ -32,6 +32,8 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("futures_util", &["src/serve/http.rs"]),
     ("notify_debouncer_full", &["src/serve/watch.rs"]),
     ("serde_json", &["src/serve/mod.rs", "src/render/data.rs"]),
+    // Content hashes for the build cache's keys and checksums.
+    ("xxhash_rust", &["src/cache/mod.rs", "src/cache/pack.rs"]),
 ];
 
 #[test]
