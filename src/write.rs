@@ -216,13 +216,16 @@ fn plan(outputs: &[Output]) -> Result<Manifest, (PathBuf, io::Error)> {
 /// build that changes nothing can trust the manifest and skip writing.
 fn intact(output: &Path, outputs: &[Output]) -> bool {
     outputs.iter().all(|file| {
-        let size = match &file.contents {
-            Contents::Bytes(bytes) => Some(bytes.len() as u64),
-            Contents::CopyOf(source) => fs::metadata(source).ok().map(|m| m.len()),
-        };
         fs::symlink_metadata(output.join(&file.path))
-            .is_ok_and(|m| m.is_file() && Some(m.len()) == size)
+            .is_ok_and(|m| m.is_file() && Some(m.len()) == size(file))
     })
+}
+
+fn size(output: &Output) -> Option<u64> {
+    match &output.contents {
+        Contents::Bytes(bytes) => Some(bytes.len() as u64),
+        Contents::CopyOf(source) => fs::metadata(source).ok().map(|m| m.len()),
+    }
 }
 
 /// Brings the spare tree to `wanted`: removes what is gone, makes the new folders, and puts
@@ -276,12 +279,14 @@ fn renew(
     for output in outputs {
         let want = wanted[&output.path];
         let have = had.get(&output.path).copied().flatten();
-        if have == want {
+        let target = spare.join(&output.path);
+        // A file edited in place in the output folder is shared with the spare: its size
+        // gives most such edits away, for the price of a stat.
+        if have == want && fs::symlink_metadata(&target).ok().map(|m| m.len()) == size(output) {
             continue;
         }
-        let target = spare.join(&output.path);
-        if have.is_some() {
-            fs::remove_file(&target).map_err(at(&target))?;
+        if had.contains_key(&output.path) {
+            remove_any(&target).map_err(at(&target))?;
         }
         let linked = live.is_some_and(|(dir, manifest)| {
             manifest.get(&output.path) == Some(&want)

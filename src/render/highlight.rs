@@ -140,7 +140,7 @@ impl Cache {
 
     /// The highlighted HTML of a block, from the cache or freshly made.
     pub fn highlight(&self, code: &str, lang: Option<&str>) -> Arc<str> {
-        let key = cache::key(&[lang.unwrap_or("\0").as_bytes(), code.as_bytes()]);
+        let key = cache_key(code, lang);
         if let Some(html) = self.pack().get(key) {
             return html;
         }
@@ -181,6 +181,12 @@ pub fn too_big(code: &str) -> Option<String> {
     (longest > MAX_LINE_BYTES).then(|| {
         format!("a line has {longest} bytes, more than the {MAX_LINE_BYTES} that are highlighted")
     })
+}
+
+/// The key of a block in the cache's pack (the build id is the pack's, not the key's).
+pub fn cache_key(code: &str, lang: Option<&str>) -> u128 {
+    // No fence names a language "\0", so a block without one cannot share a key.
+    cache::key(&[lang.unwrap_or("\0").as_bytes(), code.as_bytes()])
 }
 
 /// Highlights `code` written in `lang` into the HTML that goes inside `<pre>`.

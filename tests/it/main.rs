@@ -5,6 +5,7 @@ mod harness;
 mod architecture;
 mod bad_input;
 mod build;
+mod cache;
 mod check;
 mod embed;
 mod fuzz;
