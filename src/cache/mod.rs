@@ -24,7 +24,7 @@ pub const BUILD_ID_ENV: &str = "VERSUS_CACHE_BUILD_ID";
 
 /// Marks the folder as a cache for backup tools (<https://bford.info/cachedir/>).
 const TAG: &str = "CACHEDIR.TAG";
-const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by versus (https://github.com/versus); `versus clean` empties it.\n";
+const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is the build cache of versus; `versus clean` empties it.\n";
 
 /// Where the cache lives: `flag`, else `$VERSUS_CACHE_DIR`, else `.versus-cache` in the book.
 pub fn location(root: &Path, flag: Option<PathBuf>) -> PathBuf {
