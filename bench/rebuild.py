@@ -58,7 +58,7 @@ def main():
     args = parser.parse_args()
     versus = str(Path(args.versus).resolve())
     print(f"machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs")
-    print(f"versions: {version([versus, '--version'])}; {version([args.hugo, 'version'])}")
+    print(f"versions: {version([versus, '--version'])}; {version([args.hugo, 'version'])}", flush=True)
     work = Path(args.work)
     shutil.rmtree(work, ignore_errors=True)
     corpus = work / "corpus"
@@ -88,6 +88,7 @@ def main():
         cases["one page"].append(build("site"))
         edit(page, "import asyncio  # sample 7", f"import asyncio  # sample 7, round {round_}")
         cases["one code block"].append(build("site"))
+        print(f"round {round_ + 1}: " + ", ".join(f"{name} {runs[-1][0]:.2f} s" for name, runs in cases.items()), flush=True)
 
     medians = {name: tuple(statistics.median(run[i] for run in runs) for i in range(4)) for name, runs in cases.items()}
     hugo, full = medians["hugo"][0], medians["full"][0]

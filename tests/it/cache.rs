@@ -355,3 +355,39 @@ fn a_damaged_spare_tree_is_rebuilt() {
     ok(run_with(&book, &["build"], &[]));
     assert_eq!(site(&book), uncached(&book));
 }
+
+#[test]
+fn serve_reads_the_cache_from_its_first_build() {
+    let book = book_with_code();
+    ok(run_with(&book, &["build"], &[]));
+    // Poison the block in the pack this binary wrote, under the build id in its header.
+    let header = fs::read(book.path().join(PACK)).unwrap();
+    let build_id = u128::from_le_bytes(header[16..32].try_into().unwrap());
+    let mut pack =
+        versus::cache::Pack::open(&book.path().join(".versus-cache"), "highlight", build_id);
+    pack.insert(
+        versus::render::highlight::cache_key(CODE, Some("python")),
+        "POISON".into(),
+    );
+    pack.finish().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_versus"))
+        .args(["serve", "--port", "0", "--dest", "preview"])
+        .current_dir(book.path())
+        .env_remove(versus::cache::DIR_ENV)
+        .env_remove(versus::cache::BUILD_ID_ENV)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let built = book.path().join("preview/code/index.html");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !built.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(
+        fs::read_to_string(&built).unwrap().contains("POISON"),
+        "the first build of serve took the block from the cache"
+    );
+}
