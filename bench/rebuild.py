@@ -81,7 +81,7 @@ def main():
             shutil.rmtree(leftover, ignore_errors=True)
         cases["cold"].append(build("site"))
         # The first change after a build into an empty folder also makes the spare tree.
-        edit(page, "Page 7:", f"Page 7 (round {round_}):")
+        edit(page, 'title: "Page 7', f'title: "Page 7 ({round_})')
         cases["first change"].append(build("site"))
         cases["no change"].append(build("site"))
         edit(page, "\n## ", f"\nA sentence added in round {round_}.\n\n## ")
