@@ -263,9 +263,10 @@ fn check_orphans(
     }
 }
 
-/// Code blocks that build accepts but that are likely mistakes: an output block with prose
-/// between it and the sample before it, and blocks too big to highlight.
-fn check_code_blocks(site: &Site, problems: &mut Diagnostics) {
+/// The Markdown that build accepts but that is likely a mistake: the parse stage's lint
+/// warnings, an output block with prose between it and the sample before it, and blocks too
+/// big to highlight. `build` shows these too.
+pub fn check_code_blocks(site: &Site, problems: &mut Diagnostics) {
     for page in site.pages() {
         let Some(shown) = &page.source else {
             continue;

@@ -71,6 +71,9 @@ pub struct BuildReport {
     pub kept: Vec<String>,
     /// Why the build cache could not be saved, if it could not (the site is built anyway).
     pub cache_problem: Option<String>,
+    /// Likely mistakes in the pages' Markdown that do not stop the build (`check` shows them
+    /// too, with the problems only the whole site reveals).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Pages of the site, leaving out the fragments for other docs in `embed/`.
@@ -115,12 +118,15 @@ pub fn build_with(
     let pages = count_pages(&outputs);
     let written = write::commit(root, &config.output_dir, &outputs)
         .map_err(|d| Failure::Environment(vec![d]))?;
+    let mut warnings = Diagnostics::new();
+    check::check_code_blocks(&site, &mut warnings);
     Ok(BuildReport {
         output_dir: config.output_dir,
         pages,
         files: written.files,
         kept: written.kept,
         cache_problem,
+        warnings: warnings.into_sorted(),
     })
 }
 

@@ -381,6 +381,9 @@ fn build(
     });
     match versus::build_with(&dir, &overrides, &cache) {
         Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("{}", warning.clone().seen_from(&dir));
+            }
             if let Some(problem) = &report.cache_problem {
                 eprintln!("warning: {problem}");
             }
