@@ -6,6 +6,7 @@
 mod data;
 mod embed;
 pub mod highlight;
+mod search;
 pub mod theme;
 pub mod views;
 
@@ -156,6 +157,7 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
         "404.html".to_string(),
         render_not_found(site, theme, &build.nav),
     );
+    add(search::INDEX_FILE.to_string(), Ok(search::index_script(site)));
     if let Some(base) = &site.base_url {
         add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
     }

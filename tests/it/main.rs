@@ -13,6 +13,7 @@ mod init;
 mod inputs;
 mod markdown;
 mod output_safety;
+mod reader;
 mod samples;
 mod serve;
 mod theme;

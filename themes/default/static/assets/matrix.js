@@ -290,8 +290,10 @@
     if (s) { state = s; render(); }
   });
   state = fromUrl() || fresh();
-  // Phones: the filters start folded, so the table is in view.
-  if (matchMedia("(max-width: 48rem)").matches) controls.querySelector(".vs-facets").open = false;
   controls.hidden = false;
   render();
+  // The filters start folded on a phone, and wherever they would push the table's first
+  // row below the first screen (measured before the first paint, so nothing jumps).
+  const firstRow = table.tBodies[0].rows[0];
+  if (matchMedia("(max-width: 48rem)").matches || (firstRow && firstRow.getBoundingClientRect().bottom > innerHeight)) controls.querySelector(".vs-facets").open = false;
 })();

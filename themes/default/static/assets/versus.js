@@ -25,6 +25,29 @@
     });
   }
 
+  // The navigation menu on small screens (CSS hides the button elsewhere): a disclosure
+  // button, so screen readers hear "Menu, collapsed/expanded"; Escape closes it.
+  const menu = document.getElementById("menu-toggle");
+  const nav = document.getElementById("site-nav");
+  if (menu && nav) {
+    const setOpen = (open) => {
+      menu.setAttribute("aria-expanded", open);
+      nav.classList.toggle("open", open);
+    };
+    menu.addEventListener("click", () => setOpen(menu.getAttribute("aria-expanded") !== "true"));
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || menu.getAttribute("aria-expanded") !== "true") return;
+      if (!nav.contains(document.activeElement) && document.activeElement !== menu) return;
+      setOpen(false);
+      menu.focus();
+    });
+  }
+
+  // Code and wide tables that scroll sideways (on a phone) must be reachable by keyboard.
+  for (const el of document.querySelectorAll(".highlight pre, article > table")) {
+    if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
+  }
+
   // Copy buttons. Console sessions copy only what follows the prompts.
   function copyable(pre) {
     if (!pre.querySelector(".gp")) return pre.textContent;
