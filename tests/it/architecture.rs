@@ -31,7 +31,8 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("tokio", &["src/serve/http.rs", "src/serve/mod.rs"]),
     ("futures_util", &["src/serve/http.rs"]),
     ("notify_debouncer_full", &["src/serve/watch.rs"]),
-    ("serde_json", &["src/serve/mod.rs", "src/render/data.rs"]),
+    // JSON for the preview's status, the matrix's data and the search index.
+    ("serde_json", &["src/serve/mod.rs", "src/render/data.rs", "src/render/search.rs"]),
     // Content hashes for the build cache's keys and checksums.
     ("xxhash_rust", &["src/cache/mod.rs", "src/cache/pack.rs"]),
 ];

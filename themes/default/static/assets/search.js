@@ -1,6 +1,7 @@
-// versus default theme: search across the book. The index (search-index.js, written at
-// build time) is a plain script, loaded with a script tag the first time search opens, so
-// it works from file:// and under any sub-path, and pages that never search never load it.
+// versus default theme: search across the book. versus.js loads this script the first time
+// search opens, and this script loads the index (search-index.js, written at build time) as
+// a plain script, so both work from file:// and under any sub-path, and a page that is
+// never searched loads neither.
 (() => {
   "use strict";
   const panel = document.getElementById("search");
@@ -131,10 +132,11 @@
   }
 
   let before = null;
-  function open() {
+  function open(query) {
     if (panel.hidden) before = document.activeElement;
     panel.hidden = false;
     toggle.setAttribute("aria-expanded", "true");
+    if (query) input.value = query;
     input.focus();
     input.select();
     load().then(() => show(input.value));
@@ -145,7 +147,6 @@
     (before && before !== document.body ? before : toggle).focus();
   }
 
-  toggle.hidden = false;
   toggle.addEventListener("click", () => (panel.hidden ? open() : close()));
   input.addEventListener("input", () => load().then(() => show(input.value)));
   const links = () => [...list.querySelectorAll("a")];
@@ -156,15 +157,9 @@
     else if (event.key === "ArrowUp" && at >= 0) { event.preventDefault(); (at === 0 ? input : all[at - 1]).focus(); }
     else if (event.key === "Enter" && document.activeElement === input && all.length) { event.preventDefault(); all[0].click(); }
   });
-  // "/" or "s" opens search from anywhere but a field being typed in.
+  // From now on this script answers the button and the "/" and "s" keys (see versus.js).
   document.addEventListener("keydown", (event) => {
-    if ((event.key !== "/" && event.key !== "s") || event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
-    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-    event.preventDefault();
-    open();
+    if (window.versusSearchShortcut(event)) open();
   });
-  // ?q=words on any page opens the search with those words (a link to a search).
-  const q = new URLSearchParams(location.search).get("q");
-  if (q) { input.value = q; open(); }
+  window.versusSearch = { open };
 })();

@@ -43,6 +43,36 @@
     });
   }
 
+  // Search: the header's button, "/" or "s" (outside text fields) and ?q=words load
+  // search.js on first use; from then on it answers them itself.
+  const searchToggle = document.getElementById("search-toggle");
+  const searchPanel = document.getElementById("search");
+  window.versusSearchShortcut = (event) => {
+    if ((event.key !== "/" && event.key !== "s") || event.ctrlKey || event.metaKey || event.altKey) return false;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return false;
+    event.preventDefault();
+    return true;
+  };
+  if (searchToggle && searchPanel) {
+    let loading = null;
+    const start = (query) => {
+      loading = loading || new Promise((done) => {
+        const script = document.createElement("script");
+        script.src = searchPanel.dataset.root + "assets/search.js";
+        script.onload = done;
+        document.head.append(script);
+      });
+      loading.then(() => window.versusSearch.open(query));
+    };
+    searchToggle.hidden = false;
+    searchToggle.addEventListener("click", () => window.versusSearch || start());
+    document.addEventListener("keydown", (event) => {
+      if (!window.versusSearch && window.versusSearchShortcut(event)) start();
+    });
+    const query = new URLSearchParams(location.search).get("q");
+    if (query) start(query);
+  }
+
   // Code and wide tables that scroll sideways (on a phone) must be reachable by keyboard.
   for (const el of document.querySelectorAll(".highlight pre, article > table")) {
     if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
