@@ -115,6 +115,9 @@ pub struct DimensionSpec {
     pub label: String,
     pub help: String,
     pub kind: DimensionKind,
+    /// How each level is shown to readers, in the order of the kind's levels (the level's
+    /// key unless `book.toml` gives a label); empty for text.
+    pub labels: Vec<String>,
     pub facet: bool,
 }
 
@@ -243,7 +246,9 @@ struct RawDimension {
     help: String,
     kind: Spanned<String>,
     #[serde(default)]
-    levels: Option<Spanned<Vec<String>>>,
+    /// Each a key (`"any-language"`) or a table (`{ key = "any-language", label = "Any
+    /// language" }`); read as TOML values so a wrong entry gets its own message.
+    levels: Option<Spanned<Vec<Spanned<toml::Value>>>>,
     #[serde(default)]
     facet: bool,
 }
@@ -606,18 +611,79 @@ fn resolve_dimensions(
                     .with_help("facets filter by levels: make it a \"scale\" or \"tags\" dimension, or remove `facet = true`"),
             );
         }
-        if let Some(kind) = resolve_kind(&dimension.kind, dimension.levels, index, problems) {
+        let (levels, labels) = match dimension.levels {
+            Some(levels) => {
+                let span = levels.span();
+                let (keys, labels) = resolve_levels(levels.into_inner(), index, problems);
+                (Some(Spanned::new(span, keys)), labels)
+            }
+            None => (None, Vec::new()),
+        };
+        if let Some(kind) = resolve_kind(&dimension.kind, levels, index, problems) {
             dimensions.push(DimensionSpec {
                 key,
                 position: key_position,
                 label: dimension.label,
                 help: dimension.help,
+                labels: if kind == DimensionKind::Text {
+                    Vec::new()
+                } else {
+                    labels
+                },
                 kind,
                 facet: dimension.facet,
             });
         }
     }
     dimensions
+}
+
+/// Each level's key and the label readers see: `"key"` or `{ key = "...", label = "..." }`.
+fn resolve_levels(
+    raw: Vec<Spanned<toml::Value>>,
+    index: &LineIndex,
+    problems: &mut Diagnostics,
+) -> (Vec<String>, Vec<String>) {
+    let mut keys = Vec::new();
+    let mut labels = Vec::new();
+    for level in raw {
+        let position = index.position(level.span().start);
+        let bad = |message: String| {
+            Diagnostic::error(BOOK_FILE, position, message).with_help(
+                "write a level as \"any-language\", or as { key = \"any-language\", label = \"Any language\" } to show readers another text",
+            )
+        };
+        match level.into_inner() {
+            toml::Value::String(key) => {
+                labels.push(key.clone());
+                keys.push(key);
+            }
+            toml::Value::Table(table) => {
+                let text =
+                    |name: &str| table.get(name).and_then(|v| v.as_str()).map(str::to_string);
+                if let Some(unknown) = table.keys().find(|k| *k != "key" && *k != "label") {
+                    problems.push(bad(format!("unknown key `{unknown}` in a level")));
+                }
+                match (text("key"), text("label")) {
+                    (Some(key), Some(label)) if !label.trim().is_empty() => {
+                        keys.push(key);
+                        labels.push(label);
+                    }
+                    (Some(_), Some(_)) => {
+                        problems.push(bad("a level's label cannot be empty".to_string()))
+                    }
+                    _ => problems.push(bad(
+                        "a level table needs a string `key` and a string `label`".to_string(),
+                    )),
+                }
+            }
+            other => problems.push(bad(format!(
+                "a level is a string or a table, not {}",
+                other.type_str()
+            ))),
+        }
+    }
+    (keys, labels)
 }
 
 fn resolve_kind(

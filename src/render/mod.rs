@@ -157,7 +157,10 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
         "404.html".to_string(),
         render_not_found(site, theme, &build.nav),
     );
-    add(search::INDEX_FILE.to_string(), Ok(search::index_script(site)));
+    add(
+        search::INDEX_FILE.to_string(),
+        Ok(search::index_script(site)),
+    );
     if let Some(base) = &site.base_url {
         add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
     }

@@ -43,7 +43,7 @@ pub fn index_script(site: &Site) -> String {
         docs.extend(model_docs(site, model));
     }
     if let Some(guide) = &site.guide {
-        let steps = views::guide_steps(site, &guide.root, &|_| String::new());
+        let steps = views::guide_steps(site, &guide.root, &|_| String::new(), "");
         docs.push(guide_doc(&guide.page, &steps));
     }
     let json = serde_json::to_string(&docs).expect("strings always serialize");
@@ -71,11 +71,14 @@ fn doc(page: &Page, heading: &str, id: &str, body: String) -> Doc {
 /// The page's body cut at its `h2` and `h3` headings; code is searchable text too.
 fn page_sections(page: &Page) -> Vec<Doc> {
     let mut splitter = Splitter::default();
-    splitter.text.push_str(&html_to_text(&page.summary_html));
+    // Links do not matter to the text, so the HTML is made as if at the site root.
+    splitter
+        .text
+        .push_str(&html_to_text(&page.summary_html.to_html("")));
     splitter.text.push(' ');
     for segment in &page.body.segments {
         match segment {
-            Segment::Html(html) => splitter.feed(html),
+            Segment::Markup(markup) => splitter.feed(&markup.to_html("")),
             Segment::Code(block) => {
                 splitter.text.push(' ');
                 splitter.text.push_str(&block.code);
@@ -92,7 +95,7 @@ fn page_sections(page: &Page) -> Vec<Doc> {
 }
 
 fn model_docs(site: &Site, model: &crate::model::Model) -> Vec<Doc> {
-    let (view, notes) = views::model(site, model);
+    let (view, notes) = views::model(site, model, "");
     let mut values = String::new();
     for value in &view.values {
         values.push_str(&format!("{}: {}. ", value.label, html_to_text(&value.html)));
@@ -101,10 +104,10 @@ fn model_docs(site: &Site, model: &crate::model::Model) -> Vec<Doc> {
         values.push_str(&html_to_text(&note.html));
         values.push(' ');
     }
-    let list = |items: &[String]| {
+    let list = |items: &[crate::parse::markdown::Markup]| {
         items
             .iter()
-            .map(|item| html_to_text(item))
+            .map(|item| html_to_text(&item.to_html("")))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -277,7 +280,11 @@ mod tests {
             split(html),
             vec![
                 ("".into(), "".into(), "Intro text".into()),
-                ("First & main".into(), "one".into(), "Body one a b Deep more".into()),
+                (
+                    "First & main".into(),
+                    "one".into(),
+                    "Body one a b Deep more".into()
+                ),
                 ("Second".into(), "two".into(), "x < y".into()),
             ]
         );

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::config::DimensionKind;
+use crate::config::{DimensionKind, DimensionSpec};
 use crate::model::{Cell, CellValue, Model, Next, Page, Question, Site, Stated};
 use crate::text::escape_html;
 use crate::urls;
@@ -53,9 +53,11 @@ pub struct DimensionView<'a> {
     /// `scale`, `tags` or `text`.
     pub kind: &'static str,
     pub facet: bool,
+    /// Level keys (what filters and URLs use) and, in the same order, what readers see.
     pub levels: &'a [String],
     /// The levels as the matrix script and its URLs name them ([`urls::fragment_token`]).
     pub tokens: Vec<String>,
+    pub labels: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -67,6 +69,10 @@ pub struct ValueView<'a> {
     /// The levels this value holds, as [`urls::fragment_token`]s, for filtering (empty for
     /// text).
     pub levels: Vec<String>,
+    /// Their labels, as readers see them.
+    pub shown: Vec<&'a str>,
+    /// Where a scale value sits on its scale, for a visual cue.
+    pub scale: Option<ScaleStep>,
     /// Position on the dimension's scale, for sorting; -1 for n/a, 0 for text.
     pub rank: i64,
     pub note: Option<NoteRef>,
@@ -98,6 +104,15 @@ pub struct ChangeView {
     pub was: String,
     pub note: Option<String>,
     pub source: Option<String>,
+}
+
+/// A level's place on an ordered scale: the `position`th (from 0) of `count`.
+#[derive(Serialize)]
+pub struct ScaleStep {
+    pub position: usize,
+    pub count: usize,
+    /// From 0 (the first level) to 1 (the last), with two decimals.
+    pub fraction: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -297,6 +312,7 @@ pub fn dimensions(site: &Site) -> Vec<DimensionView<'_>> {
                 facet: d.facet,
                 levels,
                 tokens: levels.iter().map(|l| urls::fragment_token(l)).collect(),
+                labels: &d.labels,
             }
         })
         .collect()
@@ -316,7 +332,7 @@ fn values<'a>(
         .zip(&model.cells)
         .map(|(dimension, cell)| {
             let stated = cell.at(at);
-            let changes = changes(site, &dimension.kind, cell, at, root);
+            let changes = changes(site, dimension, cell, at, root);
             let note =
                 (stated.note_html.is_some() || stated.source.is_some() || !changes.is_empty())
                     .then(|| {
@@ -333,12 +349,12 @@ fn values<'a>(
                         notes.push(note.clone());
                         note
                     });
-            let (html, levels, rank) = cell_display(&dimension.kind, stated, root);
+            let (html, levels, shown, rank) = cell_display(dimension, stated, root);
             let history = (!cell.is_constant()).then(|| {
                 let entries: Vec<HistoryEntryView> = cell
                     .history()
                     .map(|(since, stated)| {
-                        let (html, levels, rank) = cell_display(&dimension.kind, stated, root);
+                        let (html, levels, _, rank) = cell_display(dimension, stated, root);
                         HistoryEntryView {
                             since,
                             html,
@@ -349,12 +365,22 @@ fn values<'a>(
                     .collect();
                 super::data::json(&entries)
             });
+            let scale = match (&dimension.kind, &stated.value) {
+                (DimensionKind::Scale(all), CellValue::Level(i)) => Some(ScaleStep {
+                    position: *i,
+                    count: all.len(),
+                    fraction: format!("{:.2}", *i as f64 / (all.len().max(2) - 1) as f64),
+                }),
+                _ => None,
+            };
             ValueView {
                 key: &dimension.key,
                 label: &dimension.label,
                 help: &dimension.help,
                 html,
                 levels,
+                shown,
+                scale,
                 rank,
                 note,
                 changes,
@@ -368,7 +394,7 @@ fn values<'a>(
 /// no note: that note is the value's own.
 fn changes(
     site: &Site,
-    kind: &DimensionKind,
+    dimension: &DimensionSpec,
     cell: &Cell,
     at: usize,
     root: &str,
@@ -386,8 +412,8 @@ fn changes(
             let ((_, before), (since, after)) = (pair[0], pair[1]);
             ChangeView {
                 version: versions.name(since).to_string(),
-                html: cell_display(kind, after, root).0,
-                was: cell_display(kind, before, root).0,
+                html: cell_display(dimension, after, root).0,
+                was: cell_display(dimension, before, root).0,
                 note: if i + 1 == last {
                     None
                 } else {
@@ -399,27 +425,35 @@ fn changes(
         .collect()
 }
 
-fn cell_display(kind: &DimensionKind, cell: &Stated, root: &str) -> (String, Vec<String>, i64) {
-    match (&cell.value, kind) {
+/// A value's HTML (levels by their labels), the levels it holds as
+/// [`urls::fragment_token`]s, their labels, and its rank for sorting.
+type Display<'a> = (String, Vec<String>, Vec<&'a str>, i64);
+
+fn cell_display<'a>(dimension: &'a DimensionSpec, cell: &Stated, root: &str) -> Display<'a> {
+    let label = |i: usize| dimension.labels[i].as_str();
+    match (&cell.value, &dimension.kind) {
         (CellValue::NotApplicable, _) => (
             "<span class=\"vs-not-applicable\">n/a</span>".to_string(),
+            Vec::new(),
             Vec::new(),
             -1,
         ),
         (CellValue::Level(i), DimensionKind::Scale(levels)) => (
-            escape_html(&levels[*i]),
+            escape_html(label(*i)),
             vec![urls::fragment_token(&levels[*i])],
+            vec![label(*i)],
             *i as i64,
         ),
         (CellValue::Tags(tags), DimensionKind::Tags(levels)) => {
             let names: Vec<&str> = tags.iter().map(|&i| levels[i].as_str()).collect();
+            let shown: Vec<&str> = tags.iter().map(|&i| label(i)).collect();
             let rank = tags.first().map_or(0, |&i| i as i64);
             let tokens = names.iter().map(|n| urls::fragment_token(n)).collect();
-            (escape_html(&names.join(", ")), tokens, rank)
+            (escape_html(&shown.join(", ")), tokens, shown, rank)
         }
-        (CellValue::Text(markup), _) => (markup.to_html(root), Vec::new(), 0),
+        (CellValue::Text(markup), _) => (markup.to_html(root), Vec::new(), Vec::new(), 0),
         // The model stage only builds levels and tags for their own kinds.
-        _ => (String::new(), Vec::new(), 0),
+        _ => (String::new(), Vec::new(), Vec::new(), 0),
     }
 }
 
@@ -642,8 +676,8 @@ pub fn changes_between<'a>(
                         .filter(|pair| pair[1].0 > from && pair[1].0 <= to)
                         .map(|pair| ChangeView {
                             version: versions.name(pair[1].0).to_string(),
-                            html: cell_display(&dimension.kind, pair[1].1, &root).0,
-                            was: cell_display(&dimension.kind, pair[0].1, &root).0,
+                            html: cell_display(dimension, pair[1].1, &root).0,
+                            was: cell_display(dimension, pair[0].1, &root).0,
                             note: pair[1].1.note_html.as_ref().map(|m| m.to_html(&root)),
                             source: pair[1].1.source.clone(),
                         })
@@ -651,8 +685,8 @@ pub fn changes_between<'a>(
                     (!steps.is_empty()).then(|| ValueChangesView {
                         key: &dimension.key,
                         label: &dimension.label,
-                        was: cell_display(&dimension.kind, cell.at(from), &root).0,
-                        now: cell_display(&dimension.kind, cell.at(to), &root).0,
+                        was: cell_display(dimension, cell.at(from), &root).0,
+                        now: cell_display(dimension, cell.at(to), &root).0,
                         steps,
                     })
                 })

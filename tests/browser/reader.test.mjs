@@ -179,3 +179,30 @@ test("axe-core finds no violations with the search and the menu open, light and 
     await page.context().close();
   }
 });
+
+test("each level of a scale shows its place, in light, dark and print, with its label whole", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const page = await openPage(browser, { colorScheme, viewport: { width: 390, height: 844 } });
+    await page.goto(shippedServer.base + "matrix/index.html");
+    await page.waitForSelector("#vs-controls:not([hidden])");
+    const cues = await page.$$eval('#vs-matrix td[data-key="startup"] .vs-step', (spans) => spans.map((span) => ({
+      dots: span.querySelector(".vs-steps").textContent,
+      word: span.textContent.slice(span.querySelector(".vs-steps").textContent.length).trim(),
+      alpha: (getComputedStyle(span).backgroundColor.match(/[\d.]+/g) || []).map(Number),
+    })));
+    const byWord = Object.fromEntries(cues.map((c) => [c.word, c]));
+    assert.equal(byWord.smallest.dots, "●○○", colorScheme);
+    assert.equal(byWord.medium.dots, "●●○");
+    assert.equal(byWord.biggest.dots, "●●●");
+    // The tint deepens along the scale: the first level has none, the last the most.
+    const strength = (c) => (c.alpha.length === 4 ? c.alpha[3] : 1);
+    assert.ok(strength(byWord.smallest) < strength(byWord.medium) && strength(byWord.medium) < strength(byWord.biggest), JSON.stringify(cues));
+    // Labels from book.toml: the filter keeps the key, readers see the label, never broken.
+    assert.equal((await page.textContent('label:has(input[data-facet="purpose"][value="io-bound"])')).trim().split(" ")[0], "I/O-bound");
+    const lines = await page.$$eval('#vs-matrix td[data-key="purpose"] .vs-level', (spans) => spans.map((s) => s.getClientRects().length));
+    assert.ok(lines.length > 0 && lines.every((n) => n === 1), `a level is one unbroken box: ${lines}`);
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.isVisible('#vs-matrix td[data-key="startup"] .vs-steps'), true, "the dots print");
+    await page.context().close();
+  }
+});

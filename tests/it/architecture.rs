@@ -32,7 +32,14 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("futures_util", &["src/serve/http.rs"]),
     ("notify_debouncer_full", &["src/serve/watch.rs"]),
     // JSON for the preview's status, the matrix's data and the search index.
-    ("serde_json", &["src/serve/mod.rs", "src/render/data.rs", "src/render/search.rs"]),
+    (
+        "serde_json",
+        &[
+            "src/serve/mod.rs",
+            "src/render/data.rs",
+            "src/render/search.rs",
+        ],
+    ),
     // Content hashes for the build cache's keys and checksums.
     ("xxhash_rust", &["src/cache/mod.rs", "src/cache/pack.rs"]),
 ];

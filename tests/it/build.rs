@@ -42,7 +42,7 @@ fn matrix_is_a_complete_accessible_table() {
     let beta = html.find("data-model=\"beta\"").unwrap();
     assert!(alpha < beta, "rows follow `order`");
     assert!(html.contains("<th scope=\"row\" class=\"vs-model-col\"><a href=\"../models/alpha/index.html\">Alpha</a></th>"), "{html}");
-    assert!(html.contains("<td data-key=\"speed\" data-rank=\"2\" data-levels=\"fast\">fast<sup class=\"vs-note-ref\"><a href=\"#vs-note-1\" id=\"vs-ref-1\""), "{html}");
+    assert!(html.contains("<td data-key=\"speed\" data-rank=\"2\" data-levels=\"fast\"><span class=\"vs-level vs-step\" style=\"--vs-step: 1.00\"><span class=\"vs-steps\" aria-hidden=\"true\">●●●</span> fast</span><sup class=\"vs-note-ref\"><a href=\"#vs-note-1\" id=\"vs-ref-1\""), "{html}");
     assert!(
         html.contains(
             "<li id=\"vs-note-1\">only when <em>warm</em> <a class=\"vs-note-back\" href=\"#vs-ref-1\""
@@ -67,7 +67,7 @@ fn model_page_has_values_pros_cons_and_body() {
     book.build().success();
     let html = book.read("public/models/alpha/index.html");
     assert!(
-        html.contains("<th scope=\"row\">Speed</th>\n<td>fast</td>"),
+        html.contains("<th scope=\"row\">Speed</th>\n<td><span class=\"vs-level vs-step\" style=\"--vs-step: 1.00\"><span class=\"vs-steps\" aria-hidden=\"true\">●●●</span> fast</span></td>"),
         "{html}"
     );
     assert!(
@@ -279,15 +279,15 @@ fn every_dimension_kind_renders_in_the_matrix() {
     let one = html.find("data-model=\"one\"").unwrap();
     assert!(two < one, "rows follow `order`, not file names");
     assert!(
-        html.contains("<td data-key=\"suits\" data-rank=\"0\" data-levels=\"cpu io\">cpu, io</td>"),
+        html.contains("<td data-key=\"suits\" data-rank=\"0\" data-levels=\"cpu io\"><span class=\"vs-level\">cpu</span>, <span class=\"vs-level\">io</span></td>"),
         "tags keep the declared order: {html}"
     );
     assert!(
-        html.contains("<td data-key=\"suits\" data-rank=\"2\" data-levels=\"gpu\">gpu</td>"),
+        html.contains("<td data-key=\"suits\" data-rank=\"2\" data-levels=\"gpu\"><span class=\"vs-level\">gpu</span></td>"),
         "{html}"
     );
     assert!(
-        html.contains("<td data-key=\"cost\" data-rank=\"2\" data-levels=\"high\">high<sup"),
+        html.contains("<td data-key=\"cost\" data-rank=\"2\" data-levels=\"high\"><span class=\"vs-level vs-step\" style=\"--vs-step: 1.00\"><span class=\"vs-steps\" aria-hidden=\"true\">●●●</span> high</span><sup"),
         "{html}"
     );
     assert!(
@@ -338,5 +338,8 @@ fn the_matrix_page_loads_under_18_kb_of_javascript() {
     // What every page loads: theme, menu, copy, tabs, and the loader of search.js, which
     // only a search loads.
     let every_page = size(scripts[0].as_str()) + inline;
-    assert!(every_page < 8_000, "every page loads {every_page} bytes of JavaScript");
+    assert!(
+        every_page < 8_000,
+        "every page loads {every_page} bytes of JavaScript"
+    );
 }
