@@ -35,6 +35,8 @@ struct SiteIndex<'a> {
     ids: BTreeMap<&'a str, BTreeSet<String>>,
     /// Source path in the content folder (`models/threads.md`) to page.
     sources: BTreeMap<String, &'a Page>,
+    /// Sources of the drafts left out of the site.
+    drafts: BTreeSet<&'a str>,
 }
 
 /// `guide_path` is where the guide would be, for the warning when there is none.
@@ -92,6 +94,7 @@ impl<'a> SiteIndex<'a> {
             files,
             ids,
             sources,
+            drafts: site.drafts.iter().map(String::as_str).collect(),
         }
     }
 }
@@ -178,6 +181,13 @@ fn check_link(
                 fragment,
                 Some(target.dir.clone()),
             ),
+            None if index.drafts.contains(&source.as_str()) => {
+                findings.problems.push(
+                    error(format!("broken link: `{source}` is a draft, left out of the site"))
+                        .with_help("publish it (remove `draft: true`), or check the book with its drafts: `versus check --drafts`"),
+                );
+                return None;
+            }
             None => {
                 let help = match suggestions.near(&source, index.sources.keys().map(String::as_str)) {
                     Some(near) => format!("did you mean `{near}`? Paths are relative to this file"),

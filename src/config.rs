@@ -28,6 +28,12 @@ pub struct Config {
     pub theme: Option<ThemeName>,
     /// Absolute URL the site is published at, ending in `/`; only for sitemap and canonical links.
     pub base_url: Option<String>,
+    /// Where a page's source is edited, with `{path}` standing for the source's path inside
+    /// the content folder (`edit-url` says it relative to the book, the content folder
+    /// included).
+    pub edit_url: Option<String>,
+    /// Whether pages marked `draft: true` are part of the site.
+    pub drafts: bool,
     pub markdown: MarkdownOptions,
     pub samples: SampleOptions,
     pub embed: EmbedOptions,
@@ -138,6 +144,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--at VERSION`: build the site and the fragments as true for this declared version.
     pub at: Option<String>,
+    /// Build pages marked `draft: true` too (`check --drafts`, `serve`).
+    pub drafts: bool,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +175,8 @@ struct RawBookSection {
     language: String,
     #[serde(default)]
     authors: Vec<String>,
+    #[serde(default, rename = "edit-url")]
+    edit_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -347,6 +357,20 @@ fn resolve(
     };
     let content = folder_setting(raw.build.content, "content", index, &mut problems);
     let output = folder_setting(raw.build.output, "output", index, &mut problems);
+    let content = normalize_lexically(&content.unwrap_or_else(|| PathBuf::from("content")));
+    let edit_url = raw.book.edit_url.as_ref().and_then(|url| {
+        if url.get_ref().contains("{path}") {
+            let content = content.to_string_lossy().replace('\\', "/");
+            let content = content.trim_end_matches('/');
+            Some(url.get_ref().replace("{path}", &format!("{content}/{{path}}")))
+        } else {
+            problems.push(
+                Diagnostic::error(BOOK_FILE, index.position(url.span().start), "`edit-url` must contain {path}")
+                    .with_help("{path} is the page's source file, from the book's folder: edit-url = \"https://github.com/you/book/edit/main/{path}\""),
+            );
+            None
+        }
+    });
     if problems.has_errors() {
         return Err(problems);
     }
@@ -379,9 +403,9 @@ fn resolve(
         description: raw.book.description,
         language: raw.book.language,
         authors: raw.book.authors,
-        content_dir: root.join(normalize_lexically(
-            &content.unwrap_or_else(|| PathBuf::from("content")),
-        )),
+        content_dir: root.join(&content),
+        edit_url,
+        drafts: overrides.drafts,
         output_dir,
         theme: raw
             .build

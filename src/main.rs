@@ -61,6 +61,9 @@ enum Command {
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Check pages marked `draft: true` too, as part of the book.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Build, serve and watch the book; every open page reloads after a change.
     Serve {
@@ -138,7 +141,11 @@ fn main() -> ExitCode {
             build(dir, dest, base_url, at, cache)
         }
         Command::Clean { dir, cache_dir } => clean(&dir, cache_dir),
-        Command::Check { dir, deny_warnings } => check(dir, deny_warnings),
+        Command::Check {
+            dir,
+            deny_warnings,
+            drafts,
+        } => check(dir, deny_warnings, drafts),
         Command::Init { dir } => init(dir),
         Command::Serve {
             dir,
@@ -282,8 +289,12 @@ fn test(
     }
 }
 
-fn check(dir: PathBuf, deny_warnings: bool) -> ExitCode {
-    match versus::check(&dir, &Overrides::default()) {
+fn check(dir: PathBuf, deny_warnings: bool, drafts: bool) -> ExitCode {
+    let overrides = Overrides {
+        drafts,
+        ..Overrides::default()
+    };
+    match versus::check(&dir, &overrides) {
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("{}", warning.clone().seen_from(&dir));
@@ -375,6 +386,7 @@ fn build(
         output_dir,
         base_url,
         at,
+        drafts: false,
     };
     let cache = cache_dir.map_or_else(Default::default, |cache_dir| {
         versus::render::highlight::Cache::open(&cache_dir)

@@ -27,6 +27,10 @@ pub struct Site {
     pub language: String,
     pub authors: Vec<String>,
     pub base_url: Option<String>,
+    /// Where a page's source is edited; `{path}` is its path inside the content folder.
+    pub edit_url: Option<String>,
+    /// Sources (paths inside the content folder) of the drafts left out of this site.
+    pub drafts: Vec<String>,
     pub embed: crate::config::EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
     /// The versions the book covers, if it declares any.
@@ -68,6 +72,8 @@ pub struct Page {
     /// Every link of the page, from its body and its front matter, as written.
     pub links: Vec<LinkRef>,
     pub in_nav: bool,
+    /// Marked `draft: true`, and built because drafts were asked for.
+    pub draft: bool,
     pub title: String,
     pub summary_html: Markup,
     pub order: i64,
@@ -94,6 +100,7 @@ impl Page {
             relative: None,
             links: Vec::new(),
             in_nav: true,
+            draft: false,
             title: title.to_string(),
             summary_html: Markup::default(),
             order: 0,
@@ -141,7 +148,21 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         PathBuf::from("(the comparison matrix)"),
     );
 
+    let mut drafts = Vec::new();
     for document in documents {
+        if document.meta.draft
+            && !config.drafts
+            && matches!(document.extra, Extra::Page | Extra::Model(_))
+        {
+            drafts.push(
+                document
+                    .source
+                    .relative
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+            continue;
+        }
         let mut page = page_of(&document, config);
         if let Some(raw) = &document.meta.changes {
             page.changes = changes_of(&document.source.shown, raw, config, &mut problems);
@@ -201,6 +222,8 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         language: config.language.clone(),
         authors: config.authors.clone(),
         base_url: config.base_url.clone(),
+        edit_url: config.edit_url.clone(),
+        drafts,
         embed: config.embed.clone(),
         dimensions: config.dimensions.clone(),
         versions: config.versions.clone(),
@@ -240,6 +263,7 @@ fn page_of(document: &Document, config: &Config) -> Page {
         // Listing every nested page on every page would grow the site with the square of
         // its size; sections link to their own pages instead.
         in_nav: document.meta.nav.unwrap_or(listed_by_default),
+        draft: document.meta.draft,
         title: document.meta.title.clone(),
         summary_html: document.meta.summary_html.clone(),
         order: document.meta.order,

@@ -48,6 +48,8 @@ pub struct PageMeta {
     pub toc: Option<bool>,
     /// `nav:` as written; without it, top-level pages are in the navigation, nested ones not.
     pub nav: Option<bool>,
+    /// `draft: true`: left out of `build` unless drafts are asked for.
+    pub draft: bool,
     /// `changes:`: the page lists what changed between two versions.
     pub changes: Option<RawChanges>,
 }
@@ -70,10 +72,12 @@ pub enum Extra {
     Guide(RawQuestion),
 }
 
-const PAGE_KEYS: &[&str] = &["title", "summary", "order", "slug", "toc", "nav", "changes"];
+const PAGE_KEYS: &[&str] = &[
+    "title", "summary", "order", "slug", "toc", "nav", "changes", "draft",
+];
 const MATRIX_KEYS: &[&str] = &["title", "summary", "toc"];
 const MODEL_KEYS: &[&str] = &[
-    "title", "summary", "order", "slug", "toc", "values", "pros", "cons",
+    "title", "summary", "order", "slug", "toc", "values", "pros", "cons", "draft",
 ];
 const GUIDE_KEYS: &[&str] = &["title", "summary", "toc", "question"];
 /// Ids the model template uses for its own sections.
@@ -319,6 +323,7 @@ fn page_meta(
         });
     let toc = optional_bool(shown, fm, "toc", problems);
     let nav = optional_bool(shown, fm, "nav", problems);
+    let draft = optional_bool(shown, fm, "draft", problems).unwrap_or(false);
     let summary_html = match fm.get("summary") {
         None => Markup::default(),
         Some(node) => match scalar_text(&node.value) {
@@ -341,6 +346,7 @@ fn page_meta(
         toc,
         nav,
         changes: raw_changes(shown, fm, problems),
+        draft,
     }
 }
 

@@ -161,6 +161,9 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
         search::INDEX_FILE.to_string(),
         Ok(search::index_script(site)),
     );
+    // GitHub Pages, when it publishes a branch, runs Jekyll first unless this file exists;
+    // Jekyll would drop files and folders whose names start with `_`.
+    add(".nojekyll".to_string(), Ok(String::new()));
     if let Some(base) = &site.base_url {
         add("sitemap.xml".to_string(), render_sitemap(site, theme, base));
     }

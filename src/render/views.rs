@@ -20,7 +20,7 @@ pub struct SiteView<'a> {
     pub authors: &'a [String],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct NavItem {
     pub title: String,
     pub url: String,
@@ -36,6 +36,10 @@ pub struct PageView<'a> {
     /// Relative prefix from this page to the site root (`../../`).
     pub root: String,
     pub canonical: Option<String>,
+    /// Where to edit the page's source, when the book names it (`edit-url`).
+    pub edit_url: Option<String>,
+    /// A draft, built because drafts were asked for (`versus serve`).
+    pub draft: bool,
 }
 
 #[derive(Serialize)]
@@ -221,6 +225,9 @@ pub struct NavView {
     pub matrix: NavItem,
     pub guide: Option<NavItem>,
     pub pages: Vec<NavItem>,
+    /// The pages before and after this one in the navigation's reading order.
+    pub prev: Option<NavItem>,
+    pub next: Option<NavItem>,
 }
 
 impl NavView {
@@ -236,6 +243,8 @@ impl NavView {
             item.url = format!("{prefix}{}", item.url);
             item.current = false;
         }
+        self.prev = None;
+        self.next = None;
         self
     }
 }
@@ -257,13 +266,28 @@ pub fn nav(site: &Site, pages: &NavPages, from: &str) -> NavView {
         url: urls::link(from, &page.dir),
         current: page.dir == from,
     };
-    NavView {
+    let mut view = NavView {
         home: item(&site.home),
         models: site.models.iter().map(|m| item(&m.page)).collect(),
         matrix: item(&site.matrix),
         guide: site.guide.as_ref().map(|g| item(&g.page)),
         pages: pages.0.iter().map(|p| item(p)).collect(),
+        prev: None,
+        next: None,
+    };
+    // Reading order is the navigation's order, as listed in nav.html.
+    let order: Vec<&NavItem> = std::iter::once(&view.home)
+        .chain(std::iter::once(&view.matrix))
+        .chain(view.guide.iter())
+        .chain(view.models.iter())
+        .chain(view.pages.iter())
+        .collect();
+    if let Some(at) = order.iter().position(|item| item.current) {
+        let prev = at.checked_sub(1).map(|i| order[i].clone());
+        let next = order.get(at + 1).map(|item| (*item).clone());
+        (view.prev, view.next) = (prev, next);
     }
+    view
 }
 
 pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
@@ -292,6 +316,12 @@ pub fn page<'a>(site: &Site, page: &'a Page, content: String) -> PageView<'a> {
             .base_url
             .as_ref()
             .map(|base| format!("{base}{}", page.dir)),
+        edit_url: site
+            .edit_url
+            .as_ref()
+            .zip(page.relative.as_ref())
+            .map(|(url, path)| url.replace("{path}", &path.to_string_lossy().replace('\\', "/"))),
+        draft: page.draft,
     }
 }
 

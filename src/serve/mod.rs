@@ -139,6 +139,8 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         output_dir: Some(site.clone()),
         base_url: None,
         at: None,
+        // The preview shows drafts, each with a banner.
+        drafts: true,
     };
     shared.finish_build(rebuild(&root, &overrides, &shared, "the first build"));
     let (watching, changes) = watch::watch(&root, &read_folders(&root, &config))

@@ -206,3 +206,21 @@ test("each level of a scale shows its place, in light, dark and print, with its 
     await page.context().close();
   }
 });
+
+test("the page's place in the navigation is marked and stays in view; previous and next lead on", async () => {
+  const page = await openPage(browser, { viewport: { width: 1280, height: 420 } });
+  await page.goto(shippedServer.base + "sources/index.html");
+  const visible = () => page.$eval('#site-nav [aria-current="page"]', (a) => {
+    const box = a.getBoundingClientRect(), nav = a.closest("nav").getBoundingClientRect();
+    return box.top >= Math.max(0, nav.top) && box.bottom <= Math.min(innerHeight, nav.bottom);
+  });
+  assert.equal(await visible(), true, "scrolled into the navigation's view");
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  assert.equal(await visible(), true, "still in view at the end of the page");
+  await page.click(".pager-prev");
+  assert.match(page.url(), /glossary\/index\.html$/);
+  await page.click(".pager-next");
+  assert.match(page.url(), /sources\/index\.html$/);
+  assert.equal(await page.locator(".pager-next").count(), 0, "the last page has no next");
+  await page.context().close();
+});

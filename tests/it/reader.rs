@@ -137,3 +137,141 @@ fn a_wrong_level_entry_is_reported_where_it_is_written() {
             .stderr_has("help: write a level as \"any-language\", or as { key = \"any-language\", label = \"Any language\" }");
     }
 }
+
+#[test]
+fn pages_link_to_the_previous_and_next_page_in_navigation_order() {
+    let book = Book::minimal();
+    book.write("content/about.md", "---\ntitle: About\n---\nAbout.\n");
+    book.build().success();
+    let pager = |file: &str| {
+        let html = book.read(file);
+        let start = html
+            .find("<nav class=\"pager\"")
+            .map(|i| &html[i..])
+            .unwrap_or("");
+        start[..start.find("</nav>").map_or(0, |e| e + 6)].to_string()
+    };
+    assert_eq!(
+        pager("public/index.html"),
+        "<nav class=\"pager\" aria-label=\"Previous and next page\">\n<a class=\"pager-next\" rel=\"next\" href=\"matrix/index.html\"><span class=\"pager-label\">Next</span> Comparison matrix</a>\n</nav>"
+    );
+    assert_eq!(
+        pager("public/models/alpha/index.html"),
+        "<nav class=\"pager\" aria-label=\"Previous and next page\">\n<a class=\"pager-prev\" rel=\"prev\" href=\"../../guide/index.html\"><span class=\"pager-label\">Previous</span> Guide</a>\n<a class=\"pager-next\" rel=\"next\" href=\"../../models/beta/index.html\"><span class=\"pager-label\">Next</span> Beta</a>\n</nav>"
+    );
+    assert!(
+        pager("public/about/index.html")
+            .contains("rel=\"prev\" href=\"../models/beta/index.html\"")
+    );
+    assert!(
+        !pager("public/about/index.html").contains("rel=\"next\""),
+        "the last page has no next"
+    );
+    assert_eq!(
+        pager("public/404.html"),
+        "",
+        "the 404 page is in no sequence"
+    );
+}
+
+#[test]
+fn an_edit_link_names_the_source_when_the_book_gives_edit_url() {
+    let book = Book::minimal();
+    book.build().success();
+    assert!(
+        !book
+            .read("public/models/alpha/index.html")
+            .contains("Edit this page")
+    );
+
+    let toml = crate::harness::MINIMAL_TOML.replace(
+        "title = \"Fixture\"",
+        "title = \"Fixture\"\nedit-url = \"https://example.org/book/edit/main/{path}\"\n[build]\ncontent = \"docs/\"",
+    );
+    book.write("book.toml", toml);
+    for file in ["index.md", "guide.md", "models/alpha.md", "models/beta.md"] {
+        let text = book.read(&format!("content/{file}"));
+        book.write(&format!("docs/{file}"), text);
+    }
+    book.build().success();
+    assert!(
+        book.read("public/models/alpha/index.html")
+            .contains("<p class=\"edit-link\"><a href=\"https://example.org/book/edit/main/docs/models/alpha.md\">Edit this page</a></p>"),
+    );
+    assert!(
+        !book
+            .read("public/matrix/index.html")
+            .contains("Edit this page"),
+        "a generated page has no source to edit"
+    );
+
+    book.write(
+        "book.toml",
+        crate::harness::MINIMAL_TOML.replace(
+            "title = \"Fixture\"",
+            "title = \"Fixture\"\nedit-url = \"https://example.org/edit/\"",
+        ),
+    );
+    book.build()
+        .failure(1)
+        .stderr_line("book.toml:3:12: error: `edit-url` must contain {path}");
+}
+
+/// The minimal book with a draft page and a draft model, linked from the home page.
+fn with_drafts() -> Book {
+    let book = Book::minimal();
+    book.write(
+        "content/plans.md",
+        "---\ntitle: Plans\ndraft: true\n---\nNot yet.\n",
+    );
+    book.write(
+        "content/models/gamma.md",
+        "---\ntitle: Gamma\ndraft: true\nvalues:\n  speed: slow\n  api: n/a\n---\nSoon.\n",
+    );
+    book.write(
+        "content/index.md",
+        "---\ntitle: Home\n---\nSee [the plans](plans.md) and [gamma](models/gamma.md).\n",
+    );
+    book
+}
+
+#[test]
+fn drafts_are_left_out_of_the_build() {
+    let book = with_drafts();
+    book.build().success().stderr_has("built 6 pages");
+    assert!(!book.exists("public/plans/index.html"));
+    assert!(!book.exists("public/models/gamma/index.html"));
+    let matrix = book.read("public/matrix/index.html");
+    assert!(
+        !matrix.contains("Gamma") && !matrix.contains("Plans"),
+        "{matrix}"
+    );
+    assert!(!book.read("public/search-index.js").contains("Not yet"));
+}
+
+#[test]
+fn links_to_drafts_are_errors_in_check_unless_drafts_are_checked_too() {
+    let book = with_drafts();
+    book.run(&["check", "."])
+        .failure(1)
+        .stderr_line("content/index.md:4:5: error: broken link: `plans.md` is a draft, left out of the site")
+        .stderr_line("content/index.md:4:31: error: broken link: `models/gamma.md` is a draft, left out of the site")
+        .stderr_has("help: publish it (remove `draft: true`), or check the book with its drafts: `versus check --drafts`");
+    book.run(&["check", ".", "--drafts"]).success();
+}
+
+#[test]
+fn draft_must_be_true_or_false() {
+    let book = Book::minimal();
+    book.write("content/plans.md", "---\ntitle: Plans\ndraft: soon\n---\n");
+    book.build().failure(1).stderr_has("content/plans.md:3:");
+}
+
+#[test]
+fn every_build_writes_nojekyll_for_github_pages() {
+    let book = Book::minimal();
+    book.build().success();
+    assert_eq!(book.read("public/.nojekyll"), "");
+    book.build().success();
+    assert!(book.exists("public/.nojekyll"), "a rebuild keeps it");
+}

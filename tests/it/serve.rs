@@ -571,3 +571,20 @@ fn the_terminal_shows_paths_from_where_serve_runs() {
         server.status()
     );
 }
+
+#[test]
+fn the_preview_shows_drafts_with_a_banner() {
+    let book = served_book();
+    book.write(
+        "content/plans.md",
+        "---\ntitle: Plans\ndraft: true\n---\nNot yet.\n",
+    );
+    let server = Server::start(&book, &[]);
+    let (status, html) = server.get("plans/index.html");
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<p class=\"draft-banner\"><strong>Draft.</strong>"),
+        "{html}"
+    );
+    assert!(!server.get("about/index.html").1.contains("draft-banner"));
+}

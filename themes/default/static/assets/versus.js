@@ -25,6 +25,14 @@
     });
   }
 
+  // The current page's place in the navigation, scrolled into the navigation's own view
+  // (not the page's) when the navigation is taller than the screen.
+  const here = document.querySelector('#site-nav [aria-current="page"]');
+  const navBox = document.getElementById("site-nav");
+  if (here && navBox && navBox.scrollHeight > navBox.clientHeight) {
+    navBox.scrollTop += here.getBoundingClientRect().top - navBox.getBoundingClientRect().top - navBox.clientHeight / 2;
+  }
+
   // The navigation menu on small screens (CSS hides the button elsewhere): a disclosure
   // button, so screen readers hear "Menu, collapsed/expanded"; Escape closes it.
   const menu = document.getElementById("menu-toggle");
