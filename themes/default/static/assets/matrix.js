@@ -292,8 +292,10 @@
   state = fromUrl() || fresh();
   controls.hidden = false;
   render();
-  // The filters start folded on a phone, and wherever they would push the table's first
-  // row below the first screen (measured before the first paint, so nothing jumps).
+  // The filters start folded on a phone, and on versus's own matrix page wherever they
+  // would push the table's first row below the first screen (measured before the first
+  // paint, so nothing jumps). Embedded in other docs, the matrix is wherever the host put it.
   const firstRow = table.tBodies[0].rows[0];
-  if (matchMedia("(max-width: 48rem)").matches || (firstRow && firstRow.getBoundingClientRect().bottom > innerHeight)) controls.querySelector(".vs-facets").open = false;
+  const embedded = table.closest("[data-vs-embed]");
+  if (matchMedia("(max-width: 48rem)").matches || (!embedded && firstRow && firstRow.getBoundingClientRect().bottom > innerHeight)) controls.querySelector(".vs-facets").open = false;
 })();
