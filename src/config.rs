@@ -12,6 +12,9 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::input::{BOOK_TOML_LIMIT, ReadError, normalize_lexically, read_limited};
 
+mod style;
+pub use style::Style;
+
 pub const BOOK_FILE: &str = "book.toml";
 
 /// The book's settings, resolved and checked.
@@ -34,6 +37,8 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// Whether pages marked `draft: true` are part of the site.
     pub drafts: bool,
+    /// The book's own look: logo, favicon, colours, fonts.
+    pub style: Style,
     pub markdown: MarkdownOptions,
     pub samples: SampleOptions,
     pub embed: EmbedOptions,
@@ -161,6 +166,8 @@ struct RawBook {
     #[serde(default)]
     embed: RawEmbed,
     versions: Option<RawVersions>,
+    #[serde(default)]
+    style: style::RawStyle,
     #[serde(default, rename = "dimension")]
     dimensions: Vec<RawDimension>,
 }
@@ -371,6 +378,7 @@ fn resolve(
             None
         }
     });
+    let style = style::resolve(raw.style, &root.join(&content), index, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -406,6 +414,7 @@ fn resolve(
         content_dir: root.join(&content),
         edit_url,
         drafts: overrides.drafts,
+        style,
         output_dir,
         theme: raw
             .build

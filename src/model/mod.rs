@@ -31,6 +31,7 @@ pub struct Site {
     pub edit_url: Option<String>,
     /// Sources (paths inside the content folder) of the drafts left out of this site.
     pub drafts: Vec<String>,
+    pub style: crate::config::Style,
     pub embed: crate::config::EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
     /// The versions the book covers, if it declares any.
@@ -224,6 +225,7 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         base_url: config.base_url.clone(),
         edit_url: config.edit_url.clone(),
         drafts,
+        style: config.style.clone(),
         embed: config.embed.clone(),
         dimensions: config.dimensions.clone(),
         versions: config.versions.clone(),

@@ -18,6 +18,9 @@ pub struct SiteView<'a> {
     pub description: &'a str,
     pub language: &'a str,
     pub authors: &'a [String],
+    pub style: &'a crate::config::Style,
+    /// Whether the style sets any colour or font (then `base.html` writes them).
+    pub styled: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -214,6 +217,8 @@ pub fn site(site: &Site) -> SiteView<'_> {
         description: &site.description,
         language: &site.language,
         authors: &site.authors,
+        style: &site.style,
+        styled: site.style.has_properties(),
     }
 }
 

@@ -275,3 +275,76 @@ fn every_build_writes_nojekyll_for_github_pages() {
     book.build().success();
     assert!(book.exists("public/.nojekyll"), "a rebuild keeps it");
 }
+
+/// The minimal book with `style` as its `[style]` table.
+fn with_style(style: &str) -> Book {
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("{}\n[style]\n{style}\n", crate::harness::MINIMAL_TOML),
+    );
+    book.write(
+        "content/images/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    book
+}
+
+#[test]
+fn a_book_sets_its_logo_favicon_colours_and_fonts() {
+    let book = with_style(
+        "logo = \"images/logo.svg\"\nfavicon = \"images/logo.svg\"\naccent = [\"#6929c4\", \"#be95ff\"]\nlink = \"#0b5\"\nfont = '\"Iowan Old Style\", Georgia, serif'\ncode-font = \"Iosevka, monospace\"",
+    );
+    book.build().success();
+    let html = book.read("public/models/alpha/index.html");
+    assert!(
+        html.contains("<link rel=\"icon\" href=\"../../images/logo.svg\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<style>:root { --accent: light-dark(#6929c4, #be95ff); --link: #0b5; --font: \"Iowan Old Style\", Georgia, serif; --code-font: Iosevka, monospace; }</style>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a class=\"site-title\" href=\"../../index.html\"><img class=\"site-logo\" src=\"../../images/logo.svg\" alt=\"\">Fixture</a>"),
+        "{html}"
+    );
+    let plain = Book::minimal();
+    plain.build().success();
+    assert!(
+        !plain.read("public/index.html").contains("<style>"),
+        "no style element without [style]"
+    );
+}
+
+#[test]
+fn a_wrong_style_value_is_reported_where_it_is_written() {
+    for (style, message) in [
+        (
+            "logo = \"images/missing.svg\"",
+            "`logo` names `images/missing.svg`, which is not a file of the content folder",
+        ),
+        (
+            "favicon = \"../book.toml\"",
+            "`favicon` names `../book.toml`, which is not a file of the content folder",
+        ),
+        (
+            "accent = \"red; } body { display: none\"",
+            "`accent` must be a colour like \"#3d6fb3\", or [light, dark]",
+        ),
+        (
+            "link = [\"#000\", \"#fff\", \"#888\"]",
+            "`link` must be a colour like \"#3d6fb3\", or [light, dark]",
+        ),
+        (
+            "font = \"x; } </style><script>\"",
+            "`font` must be a CSS font-family list",
+        ),
+    ] {
+        let book = with_style(style);
+        let key_len = style.find('=').unwrap() + 3;
+        book.build()
+            .failure(1)
+            .stderr_line(&format!("book.toml:18:{key_len}: error: {message}"));
+    }
+}
