@@ -39,6 +39,8 @@ pub struct Config {
     pub drafts: bool,
     /// The book's own look: logo, favicon, colours, fonts.
     pub style: Style,
+    /// Whether the home page ends with its list of the options compared.
+    pub home_list: bool,
     pub markdown: MarkdownOptions,
     pub samples: SampleOptions,
     pub embed: EmbedOptions,
@@ -184,6 +186,8 @@ struct RawBookSection {
     authors: Vec<String>,
     #[serde(default, rename = "edit-url")]
     edit_url: Option<Spanned<String>>,
+    #[serde(default = "default_true", rename = "home-list")]
+    home_list: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -268,6 +272,10 @@ struct RawDimension {
     levels: Option<Spanned<Vec<Spanned<toml::Value>>>>,
     #[serde(default)]
     facet: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_language() -> String {
@@ -415,6 +423,7 @@ fn resolve(
         edit_url,
         drafts: overrides.drafts,
         style,
+        home_list: raw.book.home_list,
         output_dir,
         theme: raw
             .build

@@ -32,6 +32,7 @@ pub struct Site {
     /// Sources (paths inside the content folder) of the drafts left out of this site.
     pub drafts: Vec<String>,
     pub style: crate::config::Style,
+    pub home_list: bool,
     pub embed: crate::config::EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
     /// The versions the book covers, if it declares any.
@@ -226,6 +227,7 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         edit_url: config.edit_url.clone(),
         drafts,
         style: config.style.clone(),
+        home_list: config.home_list,
         embed: config.embed.clone(),
         dimensions: config.dimensions.clone(),
         versions: config.versions.clone(),

@@ -21,6 +21,8 @@ pub struct SiteView<'a> {
     pub style: &'a crate::config::Style,
     /// Whether the style sets any colour or font (then `base.html` writes them).
     pub styled: bool,
+    /// `home-list`: whether the home page lists the options compared.
+    pub home_list: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -219,6 +221,7 @@ pub fn site(site: &Site) -> SiteView<'_> {
         authors: &site.authors,
         style: &site.style,
         styled: site.style.has_properties(),
+        home_list: site.home_list,
     }
 }
 

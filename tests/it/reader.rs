@@ -348,3 +348,24 @@ fn a_wrong_style_value_is_reported_where_it_is_written() {
             .stderr_line(&format!("book.toml:18:{key_len}: error: {message}"));
     }
 }
+
+#[test]
+fn the_home_page_lists_the_options_compared_unless_home_list_is_false() {
+    let book = Book::minimal();
+    book.build().success();
+    let home = book.read("public/index.html");
+    assert!(
+        home.contains("<h2 id=\"models-heading\">The options compared</h2>"),
+        "{home}"
+    );
+    book.write(
+        "book.toml",
+        crate::harness::MINIMAL_TOML.replace(
+            "title = \"Fixture\"",
+            "title = \"Fixture\"\nhome-list = false",
+        ),
+    );
+    book.build().success();
+    let home = book.read("public/index.html");
+    assert!(!home.contains("models-heading"), "{home}");
+}
