@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// (crate as named in code, the source files allowed to use it)
 const OWNERS: &[(&str, &[&str])] = &[
-    ("toml", &["src/config.rs"]),
+    ("toml", &["src/config.rs", "src/config/style.rs"]),
     ("walkdir", &["src/discover.rs"]),
     ("saphyr_parser", &["src/parse/yaml.rs"]),
     ("pulldown_cmark", &["src/parse/markdown.rs"]),
