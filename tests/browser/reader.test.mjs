@@ -3,14 +3,23 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { build, serve, launch, openPage, htmlPages, repo } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
-let browser, fixture, shipped, fixtureServer, shippedServer;
+let browser, fixture, shipped, labelled, fixtureServer, shippedServer;
 before(async () => {
   fixture = build(join(repo, "tests/fixtures/browser"));
+  // The fixture with labels for its purpose levels, as a book may give them in book.toml.
+  const book = join(mkdtempSync(join(tmpdir(), "versus-labels-")), "book");
+  cpSync(join(repo, "tests/fixtures/browser"), book, { recursive: true });
+  const toml = readFileSync(join(book, "book.toml"), "utf8")
+    .replace('levels = ["cpu", "io"]', 'levels = [{ key = "cpu", label = "CPU-bound" }, { key = "io", label = "I/O-bound" }]');
+  writeFileSync(join(book, "book.toml"), toml);
+  labelled = build(book);
   shipped = build(repo);
   fixtureServer = await serve(fixture);
   shippedServer = await serve(shipped, "/docs/");
@@ -197,14 +206,26 @@ test("each level of a scale shows its place, in light, dark and print, with its 
     // The tint deepens along the scale: the first level has none, the last the most.
     const strength = (c) => (c.alpha.length === 4 ? c.alpha[3] : 1);
     assert.ok(strength(byWord.smallest) < strength(byWord.medium) && strength(byWord.medium) < strength(byWord.biggest), JSON.stringify(cues));
-    // Labels from book.toml: the filter keeps the key, readers see the label, never broken.
-    assert.equal((await page.textContent('label:has(input[data-facet="purpose"][value="io-bound"])')).trim().split(" ")[0], "I/O-bound");
-    const lines = await page.$$eval('#vs-matrix td[data-key="purpose"] .vs-level', (spans) => spans.map((s) => s.getClientRects().length));
-    assert.ok(lines.length > 0 && lines.every((n) => n === 1), `a level is one unbroken box: ${lines}`);
     await page.emulateMedia({ media: "print" });
     assert.equal(await page.isVisible('#vs-matrix td[data-key="startup"] .vs-steps'), true, "the dots print");
     await page.context().close();
   }
+});
+
+test("levels with labels from book.toml: the filter keeps the key, readers see the label, never broken", async () => {
+  const page = await openPage(browser, phone);
+  await page.goto(pathToFileURL(join(labelled, "matrix/index.html")).href);
+  await page.waitForSelector("#vs-controls:not([hidden])");
+  await page.click(".vs-facets summary");
+  const facet = page.locator('label:has(input[data-facet="purpose"][value="io"])');
+  assert.equal((await facet.textContent()).trim().split(" ")[0], "I/O-bound");
+  await facet.locator("input").check();
+  assert.deepEqual(await page.$$eval("#vs-matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model)), ["beta", "gamma", "delta"]);
+  assert.match(page.url(), /f\.purpose=io/, "the URL names the key");
+  const lines = await page.$$eval('#vs-matrix tbody tr:not([hidden]) td[data-key="purpose"] .vs-level', (spans) => spans.map((s) => [s.textContent, s.getClientRects().length]));
+  assert.ok(lines.length > 0 && lines.every(([, n]) => n === 1), `a level is one unbroken box: ${JSON.stringify(lines)}`);
+  assert.ok(lines.some(([text]) => text === "CPU-bound"));
+  await page.context().close();
 });
 
 test("the page's place in the navigation is marked and stays in view; previous and next lead on", async () => {
