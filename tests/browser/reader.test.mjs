@@ -111,6 +111,8 @@ test("search from file://: values, notes, pros and cons, ranked, with the matche
   await page.goto(fileUrl(fixture, "models/alpha/index.html"));
   assert.equal(requested.some((url) => /search(-index)?\.js$/.test(url)), false, "the search script and index load only when search opens");
   await page.keyboard.press("/");
+  // The first use loads search.js, which then opens the panel and focuses the field.
+  await page.waitForFunction(() => document.activeElement.id === "search-input");
   assert.equal(await page.isVisible("#search"), true);
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-input", "/ focuses the search field");
   assert.equal(await page.getAttribute("#search-toggle", "aria-expanded"), "true");
@@ -158,7 +160,7 @@ test("search from a server under a sub-path finds headings and body text, and th
   assert.equal(await page.isVisible("#search"), false, "typing s in a field does not open search");
   await page.click("h1");
   await page.keyboard.press("s");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
+  await page.waitForFunction(() => document.activeElement.id === "search-input");
   const found = await searchFor(page, "is the gil on");
   assert.equal(found[0].title, "Threads (free-threaded build) › Is the GIL on?", "a heading");
   await page.click("#search-results a >> nth=0");
