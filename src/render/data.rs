@@ -175,11 +175,6 @@ pub fn render(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &st
     serde_json::to_string_pretty(&data).expect("plain data always serializes") + "\n"
 }
 
-/// Any view as compact JSON, for data the theme's scripts read from an attribute.
-pub(super) fn json(value: &impl Serialize) -> String {
-    serde_json::to_string(value).expect("plain data always serializes")
-}
-
 fn values<'a>(
     site: &'a Site,
     model: &'a Model,

@@ -87,20 +87,22 @@ pub struct ValueView<'a> {
     pub note: Option<NoteRef>,
     /// How the value changed up to the version shown, newest first.
     pub changes: Vec<ChangeView>,
-    /// Every value of a cell that changes, oldest first, as JSON for the matrix's version
-    /// selector (a list of [`HistoryEntryView`]); `None` for a value that holds for every
+    /// Every value of a cell that changes, oldest first, for the version selectors (the
+    /// templates render each like the value itself); empty for a value that holds for every
     /// version.
-    pub history: Option<String>,
+    pub history: Vec<HistoryEntryView<'a>>,
 }
 
-/// A value of a cell's history as the matrix script shows it.
+/// A value of a cell's history, with what `fragments/value.html` needs to show it.
 #[derive(Serialize)]
-pub struct HistoryEntryView {
+pub struct HistoryEntryView<'a> {
     /// The index of the version it holds from, in the declared versions.
     pub since: usize,
     pub html: String,
     /// As [`urls::fragment_token`]s, like the cell's own.
     pub levels: Vec<String>,
+    pub shown: Vec<&'a str>,
+    pub scale: Option<ScaleStep>,
     pub rank: i64,
 }
 
@@ -388,29 +390,24 @@ fn values<'a>(
                         note
                     });
             let (html, levels, shown, rank) = cell_display(dimension, stated, root);
-            let history = (!cell.is_constant()).then(|| {
-                let entries: Vec<HistoryEntryView> = cell
-                    .history()
+            let history = if cell.is_constant() {
+                Vec::new()
+            } else {
+                cell.history()
                     .map(|(since, stated)| {
-                        let (html, levels, _, rank) = cell_display(dimension, stated, root);
+                        let (html, levels, shown, rank) = cell_display(dimension, stated, root);
                         HistoryEntryView {
                             since,
                             html,
                             levels,
+                            shown,
+                            scale: scale_step(dimension, stated),
                             rank,
                         }
                     })
-                    .collect();
-                super::data::json(&entries)
-            });
-            let scale = match (&dimension.kind, &stated.value) {
-                (DimensionKind::Scale(all), CellValue::Level(i)) => Some(ScaleStep {
-                    position: *i,
-                    count: all.len(),
-                    fraction: format!("{:.2}", *i as f64 / (all.len().max(2) - 1) as f64),
-                }),
-                _ => None,
+                    .collect()
             };
+            let scale = scale_step(dimension, stated);
             ValueView {
                 key: &dimension.key,
                 label: &dimension.label,
@@ -426,6 +423,18 @@ fn values<'a>(
             }
         })
         .collect()
+}
+
+/// Where a scale value sits on its scale; `None` for other kinds.
+fn scale_step(dimension: &DimensionSpec, stated: &Stated) -> Option<ScaleStep> {
+    match (&dimension.kind, &stated.value) {
+        (DimensionKind::Scale(all), CellValue::Level(i)) => Some(ScaleStep {
+            position: *i,
+            count: all.len(),
+            fraction: format!("{:.2}", *i as f64 / (all.len().max(2) - 1) as f64),
+        }),
+        _ => None,
+    }
 }
 
 /// How a cell changed up to version `at`, newest first. The change to the value shown keeps
@@ -505,7 +514,7 @@ pub fn model<'a>(site: &'a Site, model: &'a Model, root: &str) -> (ModelView<'a>
     (
         ModelView {
             slug: &model.slug,
-            has_history: values.iter().any(|v| v.history.is_some()),
+            has_history: values.iter().any(|v| !v.history.is_empty()),
             values,
             pros: html(&model.pros),
             cons: html(&model.cons),

@@ -17,14 +17,16 @@
     }
     return { tr, index, cells, slug: tr.dataset.model, title: tr.cells[0].textContent, search: tr.dataset.search };
   });
-  // Versions (when the book declares them): each cell that changes carries its history.
+  // Versions (when the book declares them): each cell that changes carries its values,
+  // rendered by the theme, in inert <template> elements.
   const versionBox = $("version");
   const versionNames = versionBox ? [...versionBox.options].map((o) => o.textContent) : [];
   const builtAt = versionBox ? +versionBox.dataset.at : 0;
   for (const row of rows) {
     for (const cell of Object.values(row.cells)) {
-      if (!cell.td.dataset.history) continue;
-      cell.history = JSON.parse(cell.td.dataset.history);
+      const then = all("template.vs-then", cell.td);
+      if (!then.length) continue;
+      cell.history = then.map((t) => ({ since: +t.dataset.since, rank: +t.dataset.rank, levels: t.dataset.levels.split(" "), t }));
       cell.value = cell.td.querySelector(".vs-value");
     }
   }
@@ -111,26 +113,26 @@
     let at = versionNames.indexOf(state.v);
     if (at < 0) at = builtAt;
     versionBox.value = String(at);
-    const plain = (html) => {
-      const t = document.createElement("template");
-      t.innerHTML = html;
-      return t.content.textContent;
+    const plain = (entry) => {
+      const copy = entry.t.content.cloneNode(true);
+      copy.querySelectorAll("[aria-hidden]").forEach((node) => node.remove());
+      return copy.textContent.trim();
     };
     for (const row of rows) {
       for (const cell of Object.values(row.cells)) {
         if (!cell.history) continue;
         const upTo = (i) => cell.history.filter((entry) => entry.since <= i).pop();
         const shown = upTo(at), built = upTo(builtAt);
-        cell.value.innerHTML = shown.html;
+        cell.value.replaceChildren(shown.t.content.cloneNode(true));
         cell.levels = shown.levels;
         cell.rank = shown.rank;
-        const differs = shown.html !== built.html;
+        const differs = shown.t.innerHTML !== built.t.innerHTML;
         cell.td.classList.toggle("vs-differs", differs);
         cell.td.querySelector(".vs-differs-mark")?.remove();
         if (differs) {
           const mark = document.createElement("small");
           mark.className = "vs-differs-mark";
-          mark.textContent = ` (${versionNames[builtAt]}: ${plain(built.html)})`;
+          mark.textContent = ` (${versionNames[builtAt]}: ${plain(built)})`;
           cell.value.after(mark);
         }
       }

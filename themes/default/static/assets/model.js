@@ -6,14 +6,18 @@
   const box = document.getElementById("version");
   if (!box) return;
   const names = [...box.options].map((o) => o.textContent), built = +box.dataset.at;
-  const cells = [...document.querySelectorAll("td[data-history]")].map((td) => ({
-    td, history: JSON.parse(td.dataset.history), value: td.querySelector(".value-now"),
+  // Each value with a history carries every one of its values, rendered by the theme, in
+  // inert <template> elements.
+  const cells = [...document.querySelectorAll(".value-now")].map((value) => ({
+    td: value.closest("td"), value,
+    history: [...value.closest("td").querySelectorAll("template.vs-then")],
   }));
-  const upTo = (history, at) => history.filter((entry) => entry.since <= at).pop();
-  const plain = (html) => {
-    const t = document.createElement("template");
-    t.innerHTML = html;
-    return t.content.textContent;
+  const upTo = (history, at) => history.filter((entry) => +entry.dataset.since <= at).pop();
+  // What a reader would read: the label without the scale's decorative dots.
+  const plain = (entry) => {
+    const copy = entry.content.cloneNode(true);
+    copy.querySelectorAll("[aria-hidden]").forEach((node) => node.remove());
+    return copy.textContent.trim();
   };
   let at = built;
   // Fragments that are not state (a footnote link, #note-1) leave the version alone.
@@ -35,14 +39,14 @@
     box.value = String(at);
     for (const cell of cells) {
       const shown = upTo(cell.history, at), base = upTo(cell.history, built);
-      cell.value.innerHTML = shown.html;
-      const differs = shown.html !== base.html;
+      cell.value.replaceChildren(shown.content.cloneNode(true));
+      const differs = shown.innerHTML !== base.innerHTML;
       cell.td.classList.toggle("differs", differs);
       cell.td.querySelector(".differs-mark")?.remove();
       if (differs) {
         const mark = document.createElement("small");
         mark.className = "differs-mark";
-        mark.textContent = ` (${names[built]}: ${plain(base.html)})`;
+        mark.textContent = ` (${names[built]}: ${plain(base)})`;
         cell.value.after(mark);
       }
     }
