@@ -58,6 +58,14 @@ export async function openPage(browser, options = {}) {
   return page;
 }
 
+/** The matrix page at `base` (with an optional `#?state`), once its script has set it up. */
+export async function openMatrix(browser, base, hash = "") {
+  const page = await openPage(browser);
+  await page.goto(base + "matrix/index.html" + hash);
+  await page.waitForSelector("#vs-controls:not([hidden])");
+  return page;
+}
+
 /** Every HTML page of a built site, as paths relative to the site root. */
 export function htmlPages(site) {
   return execFileSync("find", [site, "-name", "*.html"], { encoding: "utf8" })

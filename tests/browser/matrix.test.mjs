@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, serve, launch, openPage, shownModels, repo } from "./helpers.mjs";
+import { build, serve, launch, openPage, openMatrix, shownModels, repo } from "./helpers.mjs";
 
 let browser, server, site;
 before(async () => {
@@ -15,12 +15,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.close(); });
 
-async function matrix(hash = "") {
-  const page = await openPage(browser);
-  await page.goto(server.base + "matrix/index.html" + hash);
-  await page.waitForSelector("#vs-controls:not([hidden])");
-  return page;
-}
+const matrix = (hash = "") => openMatrix(browser, server.base, hash);
 const facet = (page, key, level) => page.locator(`input[data-facet="${key}"][value="${level}"]`);
 const count = (page, key, level) => facet(page, key, level).locator("xpath=..").locator(".vs-count").textContent();
 

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { build, serve, launch, openPage, shownModels, repo } from "./helpers.mjs";
+import { build, serve, launch, openPage, openMatrix, shownModels, repo } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 let browser, server;
@@ -15,12 +15,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.close(); });
 
-async function matrix(hash = "") {
-  const page = await openPage(browser);
-  await page.goto(server.base + "matrix/index.html" + hash);
-  await page.waitForSelector("#vs-controls:not([hidden])");
-  return page;
-}
+const matrix = (hash = "") => openMatrix(browser, server.base, hash);
 const delta = (page) => page.locator('tr[data-model="delta"] td[data-key="parallel"]');
 const count = (page, key, level) => page.locator(`input[data-facet="${key}"][value="${level}"]`).locator("xpath=..").locator(".vs-count").textContent();
 
