@@ -4,7 +4,9 @@
 //! written in one pass when the page it appears on is known ([`to_html`]), so footnotes are
 //! numbered once per page and links to other files of the site become relative to that page
 //! while they are written. Code blocks become [`Segment::Code`], so that rendering can
-//! highlight them and `versus test` can run them without parsing the Markdown again.
+//! highlight them and `versus test` can run them without parsing the Markdown again. Parsing
+//! makes no HTML of its own: where a heading's anchor link goes is recorded, and the theme
+//! supplies the link when the page is written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -45,6 +47,9 @@ pub struct Markup {
     /// Indexes (ascending) of the link and image events whose destination is a path from
     /// the site root.
     rooted: Vec<usize>,
+    /// Where heading anchors go (ascending): the index of the event each goes before (the
+    /// heading's end), and the heading's number in [`Body::headings`].
+    anchors: Vec<(usize, usize)>,
 }
 
 /// One part of a page body on its way to HTML.
@@ -55,9 +60,10 @@ pub enum Piece<'a> {
 }
 
 impl Markup {
-    /// The HTML of this Markdown on a page whose relative path to the site root is `root`.
+    /// The HTML of this Markdown on a page whose relative path to the site root is `root`,
+    /// without heading anchors (short Markdown, such as a note, has no headings of its own).
     pub fn to_html(&self, root: &str) -> String {
-        to_html(std::iter::once(Piece::Markup(self)), root)
+        to_html(std::iter::once(Piece::Markup(self)), root, None)
     }
 
     fn push(&mut self, event: Event<'_>, rooted: bool) {
@@ -75,25 +81,49 @@ impl Markup {
         let offset = self.events.len();
         self.events.extend(other.events);
         self.rooted.extend(other.rooted.iter().map(|i| i + offset));
+        self.anchors.extend(
+            other
+                .anchors
+                .iter()
+                .map(|&(i, heading)| (i + offset, heading)),
+        );
     }
 }
 
 /// Writes the pieces of one page with one HTML writer, so footnotes are numbered once per
 /// page; links kept from the site root start from `root`, the page's path to the site root.
-pub fn to_html<'a>(pieces: impl Iterator<Item = Piece<'a>>, root: &str) -> String {
+/// `anchors` holds the HTML of each heading's anchor link, in the order of
+/// [`Body::headings`]; without it headings get none.
+pub fn to_html<'a>(
+    pieces: impl Iterator<Item = Piece<'a>>,
+    root: &str,
+    anchors: Option<&'a [String]>,
+) -> String {
     let events = pieces.flat_map(|piece| -> Box<dyn Iterator<Item = Event<'a>> + 'a> {
         match piece {
             Piece::Html(html) => Box::new(std::iter::once(Event::Html(CowStr::from(html)))),
             Piece::Markup(markup) => {
                 let root = root.to_string();
                 let mut rooted = markup.rooted.iter().peekable();
-                Box::new(markup.events.iter().enumerate().map(move |(i, event)| {
-                    if rooted.next_if_eq(&&i).is_some() {
-                        from_root(event.clone(), &root)
-                    } else {
-                        event.clone()
-                    }
-                }))
+                let mut spots = markup.anchors.iter().peekable();
+                Box::new(
+                    markup
+                        .events
+                        .iter()
+                        .enumerate()
+                        .flat_map(move |(i, event)| {
+                            let anchor = spots
+                                .next_if(|(at, _)| *at == i)
+                                .and_then(|&(_, heading)| Some(anchors?[heading].as_str()))
+                                .map(|html| Event::Html(CowStr::Borrowed(html)));
+                            let event = if rooted.next_if_eq(&&i).is_some() {
+                                from_root(event.clone(), &root)
+                            } else {
+                                event.clone()
+                            };
+                            anchor.into_iter().chain(std::iter::once(event))
+                        }),
+                )
             }
         }
     });
@@ -291,7 +321,8 @@ impl<'a> Markdown<'a> {
                     };
                     markup.push(Event::Start(start), false);
                     markup.append(inner);
-                    markup.push(Event::Html(CowStr::from(anchor_html(&heading.id))), false);
+                    let end = markup.events.len();
+                    markup.anchors.push((end, body.headings.len()));
                     markup.push(Event::End(TagEnd::Heading(level)), false);
                     body.headings.push(heading);
                 }
@@ -471,12 +502,6 @@ impl HeadingIds {
             }
         }
     }
-}
-
-/// The link a heading ends with, to copy the address of its section.
-fn anchor_html(id: &str) -> String {
-    let id = crate::text::escape_html(id);
-    format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>")
 }
 
 fn code_block(kind: CodeBlockKind, code: String, position: Position) -> CodeBlock {

@@ -19,7 +19,7 @@ use tera::Context;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
 use crate::parse::markdown::{self, CodeBlock, Piece, Segment};
-use crate::text::{escape_html, slugify};
+use crate::text::slugify;
 use crate::urls;
 pub use theme::Theme;
 
@@ -232,7 +232,7 @@ fn render_page(
     let mut context = base_context(build.site, &build.nav, &page.dir);
     context.insert(
         "page",
-        &views::page(build.site, page, body_html(page, build.cache)),
+        &views::page(build.site, page, body_html(build.theme, page, build.cache)?),
     );
     extra(&mut context);
     build.theme.render(template, &context)
@@ -288,8 +288,24 @@ fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diag
 }
 
 /// The page's body, written by one Markdown writer (one footnote numbering per page) with
-/// its code blocks highlighted in place.
-fn body_html(page: &Page, cache: Option<&highlight::Cache>) -> String {
+/// its code blocks highlighted in place and its headings' anchors from the theme.
+fn body_html(
+    theme: &Theme,
+    page: &Page,
+    cache: Option<&highlight::Cache>,
+) -> Result<String, Diagnostic> {
+    let anchors = page
+        .body
+        .headings
+        .iter()
+        .map(|heading| {
+            let mut context = Context::new();
+            context.insert("id", &heading.id);
+            context.insert("level", &heading.level);
+            context.insert("text", &heading.text);
+            theme.render("fragments/anchor.html", &context)
+        })
+        .collect::<Result<Vec<String>, Diagnostic>>()?;
     let mut pieces = Vec::new();
     let mut segments = page.body.segments.iter().peekable();
     let mut after_code = false;
@@ -306,56 +322,74 @@ fn body_html(page: &Page, cache: Option<&highlight::Cache>) -> String {
                     group.push(next);
                     segments.next();
                 }
-                pieces.push(Piece::Html(tab_group_html(&group, cache)));
+                pieces.push(Piece::Html(tab_group_html(theme, &group, cache)?));
             }
-            Segment::Code(block) => pieces.push(Piece::Html(code_html(block, after_code, cache))),
+            Segment::Code(block) => {
+                pieces.push(Piece::Html(code_html(theme, block, after_code, cache)?));
+            }
         }
         after_code = true;
     }
-    markdown::to_html(pieces.into_iter(), &urls::root_from(&page.dir))
+    Ok(markdown::to_html(
+        pieces.into_iter(),
+        &urls::root_from(&page.dir),
+        Some(&anchors),
+    ))
+}
+
+/// One panel of a tab group, for `fragments/tabs.html`.
+#[derive(Serialize)]
+struct TabPanel<'a> {
+    tab: &'a str,
+    /// The HTML of its code blocks, each from `fragments/code.html`.
+    blocks: Vec<String>,
 }
 
 /// Adjacent code blocks written for each option of a comparison (`tab="threads"`) become one
 /// group: each `tab` block opens a panel, and blocks without `tab` (an output block) join
 /// the panel before them. Without JavaScript the panels read one after another.
-fn tab_group_html(blocks: &[&CodeBlock], cache: Option<&highlight::Cache>) -> String {
-    let mut html = String::from("<div class=\"tabs\">\n");
-    let mut open = false;
+fn tab_group_html(
+    theme: &Theme,
+    blocks: &[&CodeBlock],
+    cache: Option<&highlight::Cache>,
+) -> Result<String, Diagnostic> {
+    let mut panels: Vec<TabPanel> = Vec::new();
     for block in blocks {
-        if let Some(tab) = block.attr("tab") {
-            if open {
-                html.push_str("</div>\n");
-            }
-            let tab = escape_html(tab);
-            html.push_str(&format!(
-                "<div class=\"tab-panel\" data-tab=\"{tab}\">\n<p class=\"tab-label\">{tab}</p>\n"
-            ));
-            open = true;
+        let html = code_html(theme, block, true, cache)?;
+        match (block.attr("tab"), panels.last_mut()) {
+            (Some(tab), _) => panels.push(TabPanel {
+                tab,
+                blocks: vec![html],
+            }),
+            (None, Some(panel)) => panel.blocks.push(html),
+            // A group starts at a block with `tab` (see `body_html`).
+            (None, None) => unreachable!("a tab group starts with a `tab` block"),
         }
-        html.push_str(&code_html(block, true, cache));
     }
-    html.push_str("</div>\n</div>\n");
-    html
+    let mut context = Context::new();
+    context.insert("panels", &panels);
+    theme.render("fragments/tabs.html", &context)
 }
 
-/// A code block in the markup Pygments produces, inside a wrapper the theme's script uses.
-/// `after_code` says whether the block comes right after another one (nothing between).
-pub fn code_html(block: &CodeBlock, after_code: bool, cache: Option<&highlight::Cache>) -> String {
+/// A code block in the markup Pygments produces, inside a wrapper the theme's script uses
+/// (`fragments/code.html`). `after_code` says whether the block comes right after another
+/// one (nothing between): an output block there is that sample's output.
+pub fn code_html(
+    theme: &Theme,
+    block: &CodeBlock,
+    after_code: bool,
+    cache: Option<&highlight::Cache>,
+) -> Result<String, Diagnostic> {
     let lang = block.lang.as_deref();
-    let lang_class = lang.map_or_else(|| "text".to_string(), slugify);
-    // An output block right after a sample is that sample's output, and says so; one with
-    // prose before it belongs to no sample (`check` warns), so it is not captioned as one.
-    let default_title = (lang == Some("output") && after_code).then_some("Output");
-    let title = block
-        .attr("title")
-        .or(default_title)
-        .map(|title| format!("<div class=\"code-title\">{}</div>", escape_html(title)))
-        .unwrap_or_default();
-    format!(
-        "<div class=\"code-block\" data-lang=\"{lang_class}\">{title}<div class=\"highlight-{lang_class} notranslate\"><div class=\"highlight\"><pre><code>{}</code></pre></div></div></div>\n",
-        match cache {
-            Some(cache) => cache.highlight(&block.code, lang),
-            None => highlight::highlight(&block.code, lang).into(),
-        }
-    )
+    let highlighted: String = match cache {
+        Some(cache) => cache.highlight(&block.code, lang).to_string(),
+        None => highlight::highlight(&block.code, lang),
+    };
+    let mut context = Context::new();
+    context.insert("lang", &lang.map_or_else(|| "text".to_string(), slugify));
+    context.insert("is_output", &(lang == Some("output")));
+    context.insert("title", &block.attr("title"));
+    context.insert("after_code", &after_code);
+    context.insert("code", &highlighted);
+    theme.render("fragments/code.html", &context)
 }
