@@ -97,7 +97,7 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &st
         let _ = writeln!(out, "   * - {}", escape_rst(dimension.label));
         for row in &view.rows {
             let cell = &row.cells[index];
-            let mut text = inline_rst(&cell.html);
+            let mut text = value_rst(&cell.value);
             if let Some(note) = &cell.note {
                 let _ = write!(text, " [#vs-note-{}]_", note.number);
             }
@@ -140,8 +140,8 @@ fn note_rst(note: &views::NoteRef) -> String {
             let _ = write!(
                 text,
                 " from {} to {}.",
-                inline_rst(&change.was).trim(),
-                inline_rst(&change.html).trim()
+                value_rst(&change.was).trim(),
+                value_rst(&change.html).trim()
             );
         }
         if let Some(note) = &change.note {
@@ -150,6 +150,15 @@ fn note_rst(note: &views::NoteRef) -> String {
         text.push_str(&source(&change.source));
     }
     text
+}
+
+/// A value in reStructuredText, where `n/a` is plain text.
+fn value_rst(value: &views::ShownValue) -> String {
+    if value.na {
+        "n/a".to_string()
+    } else {
+        inline_rst(&value.html)
+    }
 }
 
 /// The guide tree as nested bullet lists, two spaces deeper per level.

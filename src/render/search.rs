@@ -98,7 +98,7 @@ fn model_docs(site: &Site, model: &crate::model::Model) -> Vec<Doc> {
     let (view, notes) = views::model(site, model, "");
     let mut values = String::new();
     for value in &view.values {
-        values.push_str(&format!("{}: {}. ", value.label, html_to_text(&value.html)));
+        values.push_str(&format!("{}: {}. ", value.label, value.value.text()));
     }
     for note in &notes {
         values.push_str(&html_to_text(&note.html));

@@ -74,7 +74,8 @@ pub struct ValueView<'a> {
     pub key: &'a str,
     pub label: &'a str,
     pub help: &'a str,
-    pub html: String,
+    #[serde(flatten)]
+    pub value: ShownValue,
     /// The levels this value holds, as [`urls::fragment_token`]s, for filtering (empty for
     /// text).
     pub levels: Vec<String>,
@@ -98,7 +99,8 @@ pub struct ValueView<'a> {
 pub struct HistoryEntryView<'a> {
     /// The index of the version it holds from, in the declared versions.
     pub since: usize,
-    pub html: String,
+    #[serde(flatten)]
+    pub value: ShownValue,
     /// As [`urls::fragment_token`]s, like the cell's own.
     pub levels: Vec<String>,
     pub shown: Vec<&'a str>,
@@ -106,13 +108,36 @@ pub struct HistoryEntryView<'a> {
     pub rank: i64,
 }
 
+/// A value as a template shows it: its HTML, or that the dimension does not apply to the
+/// model (`n/a`), which the theme words (`fragments/value.html`).
+#[derive(Serialize, Clone, PartialEq, Debug)]
+pub struct ShownValue {
+    /// Empty when `na`.
+    pub html: String,
+    pub na: bool,
+}
+
+/// How search and the matrix's filter read `n/a`.
+const NOT_APPLICABLE_TEXT: &str = "n/a";
+
+impl ShownValue {
+    /// The value as plain text, for search.
+    pub fn text(&self) -> String {
+        if self.na {
+            NOT_APPLICABLE_TEXT.to_string()
+        } else {
+            crate::text::html_to_text(&self.html)
+        }
+    }
+}
+
 /// A value that changed in a version, and what it was before, as Python's docs say
 /// "Changed in version 3.14".
 #[derive(Serialize, Clone)]
 pub struct ChangeView {
     pub version: String,
-    pub html: String,
-    pub was: String,
+    pub html: ShownValue,
+    pub was: ShownValue,
     pub note: Option<String>,
     pub source: Option<String>,
 }
@@ -389,16 +414,16 @@ fn values<'a>(
                         notes.push(note.clone());
                         note
                     });
-            let (html, levels, shown, rank) = cell_display(dimension, stated, root);
+            let (value, levels, shown, rank) = cell_display(dimension, stated, root);
             let history = if cell.is_constant() {
                 Vec::new()
             } else {
                 cell.history()
                     .map(|(since, stated)| {
-                        let (html, levels, shown, rank) = cell_display(dimension, stated, root);
+                        let (value, levels, shown, rank) = cell_display(dimension, stated, root);
                         HistoryEntryView {
                             since,
-                            html,
+                            value,
                             levels,
                             shown,
                             scale: scale_step(dimension, stated),
@@ -412,7 +437,7 @@ fn values<'a>(
                 key: &dimension.key,
                 label: &dimension.label,
                 help: &dimension.help,
-                html,
+                value,
                 levels,
                 shown,
                 scale,
@@ -472,21 +497,25 @@ fn changes(
         .collect()
 }
 
-/// A value's HTML (levels by their labels), the levels it holds as
+/// A value as shown (levels by their labels), the levels it holds as
 /// [`urls::fragment_token`]s, their labels, and its rank for sorting.
-type Display<'a> = (String, Vec<String>, Vec<&'a str>, i64);
+type Display<'a> = (ShownValue, Vec<String>, Vec<&'a str>, i64);
 
 fn cell_display<'a>(dimension: &'a DimensionSpec, cell: &Stated, root: &str) -> Display<'a> {
     let label = |i: usize| dimension.labels[i].as_str();
+    let html = |html: String| ShownValue { html, na: false };
     match (&cell.value, &dimension.kind) {
         (CellValue::NotApplicable, _) => (
-            "<span class=\"vs-not-applicable\">n/a</span>".to_string(),
+            ShownValue {
+                html: String::new(),
+                na: true,
+            },
             Vec::new(),
             Vec::new(),
             -1,
         ),
         (CellValue::Level(i), DimensionKind::Scale(levels)) => (
-            escape_html(label(*i)),
+            html(escape_html(label(*i))),
             vec![urls::fragment_token(&levels[*i])],
             vec![label(*i)],
             *i as i64,
@@ -496,11 +525,11 @@ fn cell_display<'a>(dimension: &'a DimensionSpec, cell: &Stated, root: &str) -> 
             let shown: Vec<&str> = tags.iter().map(|&i| label(i)).collect();
             let rank = tags.first().map_or(0, |&i| i as i64);
             let tokens = names.iter().map(|n| urls::fragment_token(n)).collect();
-            (escape_html(&shown.join(", ")), tokens, shown, rank)
+            (html(escape_html(&shown.join(", "))), tokens, shown, rank)
         }
-        (CellValue::Text(markup), _) => (markup.to_html(root), Vec::new(), Vec::new(), 0),
+        (CellValue::Text(markup), _) => (html(markup.to_html(root)), Vec::new(), Vec::new(), 0),
         // The model stage only builds levels and tags for their own kinds.
-        _ => (String::new(), Vec::new(), Vec::new(), 0),
+        _ => (html(String::new()), Vec::new(), Vec::new(), 0),
     }
 }
 
@@ -565,7 +594,12 @@ pub fn matrix<'a>(
 fn search_text(model: &Model, summary: &str, cells: &[ValueView]) -> String {
     let mut parts = vec![model.page.title.clone(), summary.to_string()];
     for cell in cells {
-        parts.push(cell.html.clone());
+        // All parts are HTML until the end, and `n/a` is HTML as it is.
+        parts.push(if cell.value.na {
+            NOT_APPLICABLE_TEXT.to_string()
+        } else {
+            cell.value.html.clone()
+        });
         parts.extend(cell.note.iter().map(|n| n.html.clone()));
     }
     parts.extend(model.pros.iter().chain(&model.cons).map(|m| m.to_html("")));
@@ -690,8 +724,8 @@ pub struct ModelChangesView<'a> {
 pub struct ValueChangesView<'a> {
     pub key: &'a str,
     pub label: &'a str,
-    pub was: String,
-    pub now: String,
+    pub was: ShownValue,
+    pub now: ShownValue,
     pub steps: Vec<ChangeView>,
 }
 
