@@ -287,6 +287,51 @@ fn render_sitemap(site: &Site, theme: &Theme, base: &str) -> Result<String, Diag
     theme.render("sitemap.xml", &context)
 }
 
+/// What `versus serve` adds to the site it previews, from the theme's `serve/` templates.
+pub struct PreviewParts {
+    /// The script every served HTML page gets, to reload at the next build.
+    pub reload: String,
+    /// The overlay over every page while the last build failed.
+    pub overlay: Option<String>,
+    /// The page for paths the site lacks, when it has no 404 page yet.
+    pub not_found: String,
+}
+
+/// Renders [`PreviewParts`] with the book's theme when it loaded, each part from the
+/// built-in theme when the book's cannot render it: a broken theme may be what failed the
+/// build, and the overlay that says so must show all the same. `diagnostics` are the last
+/// build's, if it failed; `events` is the URL of the server's reload events.
+pub fn preview_parts(
+    book: Option<&Theme>,
+    events: &str,
+    generation: u64,
+    diagnostics: Option<&[String]>,
+) -> PreviewParts {
+    static BUILT_IN: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::built_in);
+    let render = |template: &str, context: &Context| {
+        book.and_then(|theme| theme.render(template, context).ok())
+            .unwrap_or_else(|| {
+                BUILT_IN
+                    .render(template, context)
+                    .expect("the built-in theme's serve templates render")
+            })
+    };
+    let mut context = Context::new();
+    context.insert("events", events);
+    context.insert("generation", &generation);
+    let reload = render("serve/reload.html", &context);
+    let overlay = diagnostics.map(|diagnostics| {
+        let mut context = Context::new();
+        context.insert("diagnostics", diagnostics);
+        render("serve/overlay.html", &context)
+    });
+    PreviewParts {
+        reload,
+        overlay,
+        not_found: render("serve/not-found.html", &Context::new()),
+    }
+}
+
 /// The page's body, written by one Markdown writer (one footnote numbering per page) with
 /// its code blocks highlighted in place and its headings' anchors from the theme.
 fn body_html(

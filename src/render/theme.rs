@@ -44,7 +44,26 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The built-in theme alone, whatever the book names: what `versus serve` falls back to
+    /// when the book's theme cannot show its failure overlay.
+    pub fn built_in() -> Theme {
+        Theme::assemble(Vec::new()).expect("the built-in theme's templates parse")
+    }
+
     pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
+        let mut book_files = Vec::new();
+        if let Some(theme) = &config.theme {
+            let dir = config.root.join("themes").join(&theme.name);
+            if !dir.is_dir() {
+                return Err(unknown_theme(&config.root, &theme.name, theme.position));
+            }
+            book_files = read_dir_files(&config.root, &dir)?;
+        }
+        Theme::assemble(book_files)
+    }
+
+    /// The built-in theme with the book's files (path inside the theme, file) over it.
+    fn assemble(book_files: Vec<(String, ThemeFile)>) -> Result<Theme, Diagnostic> {
         let mut files: BTreeMap<String, ThemeFile> = embedded::DEFAULT_THEME
             .iter()
             .map(|(path, bytes)| {
@@ -57,15 +76,7 @@ impl Theme {
                 )
             })
             .collect();
-        if let Some(theme) = &config.theme {
-            let dir = config.root.join("themes").join(&theme.name);
-            if !dir.is_dir() {
-                return Err(unknown_theme(&config.root, &theme.name, theme.position));
-            }
-            for (path, file) in read_dir_files(&config.root, &dir)? {
-                files.insert(path, file);
-            }
-        }
+        files.extend(book_files);
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([DEFAULT_PREFIX])
             .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;

@@ -20,7 +20,6 @@ use axum::routing::get;
 use futures_util::Stream;
 
 use super::Shared;
-use crate::text::escape_html;
 
 pub const EVENTS: &str = "/__versus/events";
 pub const STATUS: &str = "/__versus/status";
@@ -185,8 +184,7 @@ fn not_found(shared: &Shared, head: bool) -> Response {
     if page.is_file() {
         respond(shared, &page, StatusCode::NOT_FOUND, head)
     } else {
-        let html =
-            shared.inject(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>".to_vec());
+        let html = shared.not_found_page();
         (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -227,24 +225,6 @@ fn content_type(file: &Path) -> &'static str {
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
     }
-}
-
-/// The script every served page gets: reload when the build generation moves on.
-pub fn reload_script(generation: u64) -> String {
-    format!(
-        "<script>(function(){{var s=new EventSource(\"{EVENTS}\");s.onmessage=function(e){{if(e.data!==\"{generation}\"){{s.close();location.reload();}}}};}})();</script>"
-    )
-}
-
-/// The overlay shown over every page while the last build failed.
-pub fn overlay(diagnostics: &[String]) -> String {
-    let items: String = diagnostics
-        .iter()
-        .map(|d| format!("<li>{}</li>", escape_html(d)))
-        .collect();
-    format!(
-        "<div id=\"versus-overlay\" role=\"alertdialog\" aria-labelledby=\"versus-overlay-title\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#1b0a0a;color:#ffe9e9;padding:2rem;font:15px/1.5 ui-monospace,monospace\"><h2 id=\"versus-overlay-title\" style=\"margin-top:0;color:#fff\">The last change broke the build</h2><p>You are looking at the last good version. Fix the problems below and save: this page reloads by itself.</p><ul style=\"white-space:pre-wrap;padding-left:1.2rem\">{items}</ul></div>"
-    )
 }
 
 #[cfg(test)]

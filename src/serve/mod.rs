@@ -42,6 +42,8 @@ pub struct Shared {
     generation: AtomicU64,
     /// The last build's diagnostics when it failed; `None` after a good build.
     failure: RwLock<Option<Vec<String>>>,
+    /// The reload script, overlay and not-found page for the last build, from the theme.
+    parts: RwLock<crate::render::PreviewParts>,
     rebuilt: broadcast::Sender<u64>,
     /// Code highlighted by earlier builds, loaded from the build cache at start and saved
     /// to it after each rebuild: most blocks do not change between saves.
@@ -59,10 +61,12 @@ impl Shared {
 
     /// Adds the reload script, and the overlay while the last build failed, before `</body>`.
     fn inject(&self, html: Vec<u8>) -> Vec<u8> {
-        let mut extra = http::reload_script(self.generation());
-        if let Some(diagnostics) = self.failure.read().expect("no writer panics").as_ref() {
-            extra.push_str(&http::overlay(diagnostics));
+        let parts = self.parts.read().expect("no writer panics");
+        let mut extra = parts.reload.clone();
+        if let Some(overlay) = &parts.overlay {
+            extra.push_str(overlay);
         }
+        drop(parts);
         let text = String::from_utf8_lossy(&html);
         match text.rfind("</body>") {
             Some(at) => format!("{}{extra}{}", &text[..at], &text[at..]).into_bytes(),
@@ -80,10 +84,33 @@ impl Shared {
         format!("{status}\n")
     }
 
-    /// Records a build's outcome and tells every open page.
-    fn finish_build(&self, outcome: Result<(), Vec<String>>) {
+    /// The page for paths the site lacks while it has no 404 page, with the reload script.
+    fn not_found_page(&self) -> Vec<u8> {
+        let page = self
+            .parts
+            .read()
+            .expect("no writer panics")
+            .not_found
+            .clone();
+        self.inject(page.into_bytes())
+    }
+
+    /// Records a build's outcome and tells every open page. Builds finish one at a time.
+    fn finish_build(&self, root: &Path, outcome: Result<(), Vec<String>>) {
+        let generation = self.generation() + 1;
+        // The book's theme, if it loads now; the parts fall back to the built-in one.
+        let theme = crate::config::load(root, &Overrides::default())
+            .ok()
+            .and_then(|config| crate::render::Theme::load(&config).ok());
+        let parts = crate::render::preview_parts(
+            theme.as_ref(),
+            http::EVENTS,
+            generation,
+            outcome.as_ref().err().map(Vec::as_slice),
+        );
+        *self.parts.write().expect("no writer panics") = parts;
         *self.failure.write().expect("no writer panics") = outcome.err();
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.generation.store(generation, Ordering::SeqCst);
         let _ = self.rebuilt.send(generation);
     }
 }
@@ -126,6 +153,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         prefix,
         generation: AtomicU64::new(0),
         failure: RwLock::new(None),
+        parts: RwLock::new(crate::render::preview_parts(None, http::EVENTS, 0, None)),
         rebuilt,
         highlighted: options
             .cache_dir
@@ -142,7 +170,10 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         // The preview shows drafts, each with a banner.
         drafts: true,
     };
-    shared.finish_build(rebuild(&root, &overrides, &shared, "the first build"));
+    shared.finish_build(
+        &root,
+        rebuild(&root, &overrides, &shared, "the first build"),
+    );
     let (watching, changes) = watch::watch(&root, &read_folders(&root, &config))
         .map_err(|e| environment(format!("cannot watch the book: {e}")))?;
 
@@ -222,7 +253,10 @@ fn rebuild_on_change(
         } else {
             String::new()
         };
-        shared.finish_build(rebuild(root, overrides, shared, &format!("{first}{more}")));
+        shared.finish_build(
+            root,
+            rebuild(root, overrides, shared, &format!("{first}{more}")),
+        );
         // book.toml may name another content folder now.
         if let Ok(config) = crate::config::load(root, &Overrides::default()) {
             changes.want(read_folders(root, &config));
