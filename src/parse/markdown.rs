@@ -590,6 +590,26 @@ mod tests {
     }
 
     #[test]
+    fn anchors_go_at_the_end_of_their_headings_in_every_piece() {
+        let (body, _) = body("# A\n\nText.\n\n```\nx\n```\n\n## B *b*\n");
+        let pieces = || {
+            body.segments.iter().map(|segment| match segment {
+                Segment::Markup(markup) => Piece::Markup(markup),
+                Segment::Code(_) => Piece::Html("<pre>code</pre>\n".to_string()),
+            })
+        };
+        let anchors = ["<i>1</i>".to_string(), "<i>2</i>".to_string()];
+        assert_eq!(
+            to_html(pieces(), "", Some(&anchors)),
+            "<h1 id=\"a\">A<i>1</i></h1>\n<p>Text.</p>\n<pre>code</pre>\n<h2 id=\"b-b\">B <em>b</em><i>2</i></h2>\n"
+        );
+        assert_eq!(
+            to_html(pieces(), "", None),
+            "<h1 id=\"a\">A</h1>\n<p>Text.</p>\n<pre>code</pre>\n<h2 id=\"b-b\">B <em>b</em></h2>\n"
+        );
+    }
+
+    #[test]
     fn identical_headings_cost_a_constant_number_of_probes_each() {
         let mut ids = HeadingIds::new(&["a-3"]);
         for _ in 0..1000 {

@@ -588,3 +588,81 @@ fn the_preview_shows_drafts_with_a_banner() {
     );
     assert!(!server.get("about/index.html").1.contains("draft-banner"));
 }
+
+/// A served book with its own theme, `mine`, holding `overlay` as serve/overlay.html.
+fn book_with_overlay(overlay: &str) -> Book {
+    let book = served_book();
+    book.write(
+        "book.toml",
+        format!(
+            "[build]\ntheme = \"mine\"\n\n{}",
+            crate::harness::MINIMAL_TOML
+        ),
+    );
+    book.write("themes/mine/templates/serve/overlay.html", overlay);
+    book
+}
+
+fn break_beta(book: &Book) {
+    book.write(
+        "content/models/beta.md",
+        "---\ntitle: Beta\nvalues:\n  speed: slowish\n  api: n/a\n---\n",
+    );
+}
+
+#[test]
+fn the_overlay_comes_from_the_book_theme_with_escaped_diagnostics() {
+    let book = book_with_overlay(
+        "<aside id=\"mine-overlay\">{% for diagnostic in diagnostics %}<pre>{{ diagnostic }}</pre>{% endfor %}</aside>",
+    );
+    let server = Server::start(&book, &[]);
+    let mut events = Events::open(&server);
+    events.next();
+    book.write(
+        "content/models/beta.md",
+        "---\ntitle: Beta\nvalues:\n  speed: \"<slow>\"\n  api: n/a\n---\n",
+    );
+    assert_eq!(events.next(), "2");
+    let (_, html) = server.get("models/beta/index.html");
+    assert!(
+        html.contains("<aside id=\"mine-overlay\"><pre>content/models/beta.md:4:10: error: `&lt;slow&gt;` is not a level of `speed`"),
+        "the theme's overlay, with the diagnostics escaped: {html}"
+    );
+    assert!(!html.contains("<slow>"), "{html}");
+    assert!(!html.contains("versus-overlay"), "{html}");
+    assert!(
+        html.contains("new EventSource(\"/__versus/events\")"),
+        "the reload script is still the default one"
+    );
+}
+
+#[test]
+fn the_overlay_falls_back_to_the_built_in_one_when_the_book_theme_is_broken() {
+    // A syntax error: the theme does not load, which is what fails the build.
+    let book = book_with_overlay("<aside id=\"mine-overlay\">{% for %}</aside>");
+    let server = Server::start(&book, &[]);
+    server.stderr_until(|l| l.starts_with("build failed"));
+    let (status, html) = server.get("");
+    assert_eq!(status, 404);
+    assert!(html.contains("<div id=\"versus-overlay\""), "{html}");
+    assert!(
+        html.contains("themes/mine/templates/serve/overlay.html:1:"),
+        "the overlay names the broken template: {html}"
+    );
+    assert!(html.contains("<h1>Not found</h1>"), "{html}");
+
+    // The theme loads, but the overlay cannot render (no such variable); the model breaks.
+    let book = book_with_overlay("<aside id=\"mine-overlay\">{{ nothing.here }}</aside>");
+    let server = Server::start(&book, &[]);
+    let mut events = Events::open(&server);
+    events.next();
+    break_beta(&book);
+    assert_eq!(events.next(), "2");
+    let (_, html) = server.get("models/beta/index.html");
+    assert!(html.contains("<div id=\"versus-overlay\""), "{html}");
+    assert!(
+        html.contains("`slowish` is not a level of `speed`"),
+        "{html}"
+    );
+    assert!(!html.contains("mine-overlay"), "{html}");
+}

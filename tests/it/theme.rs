@@ -77,3 +77,99 @@ fn a_template_error_at_render_time_points_at_the_template() {
         .stderr_has("themes/mine/templates/page.html:3:")
         .stderr_has("error: template error");
 }
+
+/// A page with a heading, a footnote, a tab group (with an output block) and a titled block.
+const MARKUP_PAGE: &str = "---\ntitle: About\n---\n## Set up\n\nText[^1].\n\n```python tab=threads\nx = 1\n```\n\n```output\n1\n```\n\n```python tab=processes\ny = 2\n```\n\nProse.\n\n```python title=\"Demo\"\nz = 3\n```\n\n[^1]: A footnote.\n";
+
+#[test]
+fn the_default_fragments_write_anchors_code_blocks_and_tab_groups() {
+    let book = Book::minimal();
+    book.write("content/about.md", MARKUP_PAGE);
+    book.build().success();
+    let about = book.read("public/about/index.html");
+    assert!(
+        about.contains("<h2 id=\"set-up\">Set up <a class=\"anchor\" href=\"#set-up\" aria-label=\"Link to this section\">#</a></h2>"),
+        "{about}"
+    );
+    assert!(
+        about.contains("<div class=\"tabs\">\n<div class=\"tab-panel\" data-tab=\"threads\">\n<p class=\"tab-label\">threads</p>\n<div class=\"code-block\" data-lang=\"python\"><div class=\"highlight-python notranslate\"><div class=\"highlight\"><pre><code>x <span class=\"o\">=</span> <span class=\"mi\">1</span>\n</code></pre></div></div></div>\n<div class=\"code-block\" data-lang=\"output\"><div class=\"code-title\">Output</div>"),
+        "{about}"
+    );
+    assert!(
+        about.contains("</div>\n<div class=\"tab-panel\" data-tab=\"processes\">"),
+        "{about}"
+    );
+    assert!(
+        about.contains(
+            "<div class=\"code-block\" data-lang=\"python\"><div class=\"code-title\">Demo</div>"
+        ),
+        "{about}"
+    );
+    let beta = book.read("public/models/beta/index.html");
+    assert!(
+        beta.contains("<td><span class=\"vs-not-applicable\">n/a</span></td>"),
+        "{beta}"
+    );
+}
+
+#[test]
+fn a_book_theme_rewrites_anchors_code_blocks_tab_groups_and_values() {
+    let book = Book::minimal();
+    with_theme(&book);
+    book.write("content/about.md", MARKUP_PAGE);
+    book.write(
+        "themes/mine/templates/fragments/anchor.html",
+        "<a class=\"mine-anchor\" data-level=\"{{ level }}\" data-text=\"{{ text }}\" href=\"#{{ id }}\">¶</a>",
+    );
+    book.write(
+        "themes/mine/templates/fragments/code.html",
+        "<figure class=\"mine-code\" data-lang=\"{{ lang }}\">{% if title %}<figcaption>{{ title }}</figcaption>{% elif is_output and after_code %}<figcaption>Result</figcaption>{% endif %}<pre>{{ code | safe }}</pre></figure>\n",
+    );
+    book.write(
+        "themes/mine/templates/fragments/tabs.html",
+        "<div class=\"mine-tabs\">{% for panel in panels %}<section data-tab=\"{{ panel.tab }}\" data-blocks=\"{{ panel.blocks | length }}\">{% for block in panel.blocks %}{{ block | safe }}{% endfor %}</section>{% endfor %}</div>\n",
+    );
+    book.write(
+        "themes/mine/templates/fragments/value.html",
+        "{% if cell.na %}<em class=\"mine-na\">does not apply</em>{% else %}<b>{{ cell.html | safe }}</b>{% endif %}",
+    );
+    book.build().success();
+    let about = book.read("public/about/index.html");
+    assert!(
+        about.contains("<h2 id=\"set-up\">Set up<a class=\"mine-anchor\" data-level=\"2\" data-text=\"Set up\" href=\"#set-up\">¶</a></h2>"),
+        "{about}"
+    );
+    assert!(!about.contains("class=\"anchor\""), "{about}");
+    assert!(
+        about.contains("<div class=\"mine-tabs\"><section data-tab=\"threads\" data-blocks=\"2\"><figure class=\"mine-code\" data-lang=\"python\"><pre>x <span class=\"o\">=</span>"),
+        "{about}"
+    );
+    assert!(
+        about.contains("<figure class=\"mine-code\" data-lang=\"output\"><figcaption>Result</figcaption><pre>1\n</pre></figure>\n</section><section data-tab=\"processes\" data-blocks=\"1\">"),
+        "{about}"
+    );
+    assert!(
+        about.contains(
+            "<figure class=\"mine-code\" data-lang=\"python\"><figcaption>Demo</figcaption>"
+        ),
+        "{about}"
+    );
+    assert!(!about.contains("class=\"code-block\""), "{about}");
+    // The page is still written by one Markdown writer: the footnote is numbered and listed.
+    assert!(
+        about.contains("<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup>"),
+        "{about}"
+    );
+    assert!(about.contains("A footnote."), "{about}");
+    let beta = book.read("public/models/beta/index.html");
+    assert!(
+        beta.contains("<td><em class=\"mine-na\">does not apply</em></td>"),
+        "{beta}"
+    );
+    assert!(beta.contains("<td><b>slow</b></td>"), "{beta}");
+    let matrix = book.read("public/matrix/index.html");
+    assert!(matrix.contains("<em class=\"mine-na\">does not apply</em>"));
+    assert!(!matrix.contains("vs-not-applicable"), "{matrix}");
+    let embed = book.read("public/embed/matrix.html");
+    assert!(embed.contains("<em class=\"mine-na\">does not apply</em>"));
+}
