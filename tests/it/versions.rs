@@ -448,3 +448,44 @@ fn the_shipped_survey_at_3_12_has_no_forkserver_default() {
         "<em>forkserver</em> on Linux, <em>spawn</em> on macOS and Windows"
     );
 }
+
+#[test]
+fn a_change_from_n_a_is_worded_by_the_value_fragment() {
+    let book = versioned();
+    book.write(
+        "content/models/beta.md",
+        "---\ntitle: Beta\nvalues:\n  speed: slow\n  api:\n    history:\n      - value: n/a\n      - since: \"2.0\"\n        value: \"`beta.go()`\"\n---\n",
+    );
+    book.write(
+        "content/changes.md",
+        "---\ntitle: Changes\nchanges: { from: \"1.0\", to: \"3.0\" }\n---\n",
+    );
+    book.build().success();
+    let changed = "Changed in version 2.0:</span> from <span class=\"vs-not-applicable\">n/a</span> to <code>beta.go()</code>.";
+    assert!(book.read("public/models/beta/index.html").contains(changed));
+    assert!(book.read("public/matrix/index.html").contains(changed));
+    let changes = book.read("public/changes/index.html");
+    assert!(
+        changes.contains(
+            "<dt>API: <span class=\"vs-not-applicable\">n/a</span> → <code>beta.go()</code></dt>"
+        ),
+        "{changes}"
+    );
+
+    book.write(
+        "book.toml",
+        format!("[build]\ntheme = \"mine\"\n\n{MINIMAL_TOML}{VERSIONS}"),
+    );
+    book.write(
+        "themes/mine/templates/fragments/value.html",
+        "{% if cell.na %}<i>none</i>{% else %}{{ cell.html | safe }}{% endif %}",
+    );
+    book.build().success();
+    let changed = "Changed in version 2.0:</span> from <i>none</i> to <code>beta.go()</code>.";
+    assert!(book.read("public/models/beta/index.html").contains(changed));
+    assert!(book.read("public/matrix/index.html").contains(changed));
+    assert!(
+        book.read("public/changes/index.html")
+            .contains("<dt>API: <i>none</i> → <code>beta.go()</code></dt>")
+    );
+}
