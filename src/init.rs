@@ -1,7 +1,8 @@
 //! `versus init`: a small working comparison book to start from.
 //!
 //! Writes nothing if any of its files already exists, so it never overwrites a writer's
-//! work, and leaves nothing behind when a write fails midway. The scaffold is embedded from `src/init/`, and the tests build, check and test it.
+//! work, and leaves nothing behind when a write fails midway. The scaffold is embedded from
+//! `src/init/`, and the tests build, check and test it.
 
 use std::fs;
 use std::io::Write;
@@ -25,13 +26,26 @@ pub const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Writes the scaffold into `dir`, creating it if needed; returns the files written.
+/// The GitHub Actions workflow that publishes the book on GitHub Pages (`--github-pages`).
+/// README's Publishing section shows the same file; a test keeps the two equal.
+pub const GITHUB_PAGES_WORKFLOW: (&str, &str) = (
+    ".github/workflows/pages.yml",
+    include_str!("init/github-pages.yml"),
+);
+
+/// Writes the scaffold into `dir`, creating it if needed, with the GitHub Pages workflow if
+/// `github_pages`; returns the files written.
 ///
 /// All or nothing: every file is checked before the first is written, and when a write still
 /// fails, what this run created (files and folders) is removed again, and only that.
-pub fn init(dir: &Path) -> Result<Vec<&'static str>, Failure> {
+pub fn init(dir: &Path, github_pages: bool) -> Result<Vec<&'static str>, Failure> {
     let shown = |path: &str| display_path(Path::new("."), &dir.join(path));
-    let existing: Vec<Diagnostic> = FILES
+    let files: Vec<(&'static str, &'static str)> = FILES
+        .iter()
+        .copied()
+        .chain(github_pages.then_some(GITHUB_PAGES_WORKFLOW))
+        .collect();
+    let existing: Vec<Diagnostic> = files
         .iter()
         // A dangling link counts: writing through it would create a file elsewhere.
         .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
@@ -48,7 +62,7 @@ pub fn init(dir: &Path) -> Result<Vec<&'static str>, Failure> {
         return Err(Failure::Book(existing));
     }
     let mut created = Created::default();
-    for (path, contents) in FILES {
+    for (path, contents) in &files {
         if let Err(err) = created.write(&dir.join(path), contents) {
             created.undo();
             return Err(Failure::Environment(vec![
@@ -57,7 +71,7 @@ pub fn init(dir: &Path) -> Result<Vec<&'static str>, Failure> {
             ]));
         }
     }
-    Ok(FILES.iter().map(|(path, _)| *path).collect())
+    Ok(files.iter().map(|(path, _)| *path).collect())
 }
 
 /// What one run of init created, in order, to remove it again if a later write fails.

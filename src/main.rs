@@ -89,6 +89,10 @@ enum Command {
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Also write .github/workflows/pages.yml, a GitHub Actions workflow that checks the
+        /// book and publishes it on GitHub Pages at every push to main.
+        #[arg(long)]
+        github_pages: bool,
     },
     /// Run the book's Python samples and check their output.
     Test {
@@ -146,7 +150,7 @@ fn main() -> ExitCode {
             deny_warnings,
             drafts,
         } => check(dir, deny_warnings, drafts),
-        Command::Init { dir } => init(dir),
+        Command::Init { dir, github_pages } => init(dir, github_pages),
         Command::Serve {
             dir,
             port,
@@ -181,8 +185,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn init(dir: PathBuf) -> ExitCode {
-    match versus::init::init(&dir) {
+fn init(dir: PathBuf, github_pages: bool) -> ExitCode {
+    match versus::init::init(&dir, github_pages) {
         Ok(files) => {
             for file in files {
                 eprintln!("created {}", dir.join(file).display());
@@ -191,6 +195,11 @@ fn init(dir: PathBuf) -> ExitCode {
                 "next: `versus build {}` and open public/index.html",
                 dir.display()
             );
+            if github_pages {
+                eprintln!(
+                    "for GitHub Pages: set `base-url` in book.toml, point the workflow's `cargo install --git` at where you install versus from, and pick \"GitHub Actions\" as the source under Settings > Pages"
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => {

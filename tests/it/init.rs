@@ -92,3 +92,58 @@ fn init_counts_a_dangling_link_as_an_existing_file() {
         .stderr_line("book.toml: error: already exists; versus init does not overwrite files");
     assert!(!book.exists("content"), "nothing was written");
 }
+
+/// The workflow README's Publishing section shows: its YAML block that publishes the book.
+fn readme_workflow() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = "```yaml\nname: Publish the book\n";
+    let (_, after) = readme
+        .split_once(start)
+        .expect("README's Publishing section shows the workflow");
+    let (rest, _) = after.split_once("```\n").unwrap();
+    format!("name: Publish the book\n{rest}")
+}
+
+#[test]
+fn init_with_github_pages_writes_the_workflow_readme_shows() {
+    let book = Book::empty();
+    book.run(&["init", "--github-pages"])
+        .success()
+        .stderr_has("created ./.github/workflows/pages.yml")
+        .stderr_has("set `base-url` in book.toml");
+    let workflow = book.read(".github/workflows/pages.yml");
+    assert_eq!(workflow, readme_workflow());
+    for step in [
+        "versus check --deny-warnings",
+        "versus build --dest public",
+        "actions/deploy-pages@",
+    ] {
+        assert!(workflow.contains(step), "{step}");
+    }
+    assert!(
+        book.exists("content/models/bus.md"),
+        "the book is written too"
+    );
+    book.build().success();
+}
+
+#[test]
+fn init_writes_no_workflow_unless_asked() {
+    let book = Book::empty();
+    book.run(&["init"]).success();
+    assert!(!book.exists(".github"));
+}
+
+#[test]
+fn init_with_github_pages_never_overwrites_a_workflow() {
+    let book = Book::empty();
+    book.write(".github/workflows/pages.yml", "mine\n");
+    book.run(&["init", "--github-pages"])
+        .failure(1)
+        .stderr_line(
+            ".github/workflows/pages.yml: error: already exists; versus init does not overwrite files",
+        );
+    assert_eq!(book.read(".github/workflows/pages.yml"), "mine\n");
+    assert!(!book.exists("book.toml"), "nothing was written");
+}
