@@ -34,15 +34,18 @@ pub const GITHUB_PAGES_WORKFLOW: (&str, &str) = (
 );
 
 /// Writes the scaffold into `dir`, creating it if needed, with the GitHub Pages workflow if
-/// `github_pages`; returns the files written.
+/// `github_pages`; returns the files written. In a folder that already holds a book
+/// (`book.toml`), `github_pages` adds the workflow alone, so an existing book can get it too.
 ///
 /// All or nothing: every file is checked before the first is written, and when a write still
 /// fails, what this run created (files and folders) is removed again, and only that.
 pub fn init(dir: &Path, github_pages: bool) -> Result<Vec<&'static str>, Failure> {
     let shown = |path: &str| display_path(Path::new("."), &dir.join(path));
+    let existing_book = github_pages && dir.join(crate::config::BOOK_FILE).is_file();
     let files: Vec<(&'static str, &'static str)> = FILES
         .iter()
         .copied()
+        .filter(|_| !existing_book)
         .chain(github_pages.then_some(GITHUB_PAGES_WORKFLOW))
         .collect();
     let existing: Vec<Diagnostic> = files

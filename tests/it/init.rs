@@ -147,3 +147,23 @@ fn init_with_github_pages_never_overwrites_a_workflow() {
     assert_eq!(book.read(".github/workflows/pages.yml"), "mine\n");
     assert!(!book.exists("book.toml"), "nothing was written");
 }
+
+#[test]
+fn init_with_github_pages_adds_the_workflow_to_an_existing_book() {
+    let book = Book::empty();
+    book.run(&["init"]).success();
+    book.write("content/index.md", "# Mine\n\nMy own words.\n");
+    book.run(&["init", "--github-pages"])
+        .success()
+        .stderr_has("created ./.github/workflows/pages.yml");
+    assert_eq!(book.read(".github/workflows/pages.yml"), readme_workflow());
+    assert_eq!(
+        book.read("content/index.md"),
+        "# Mine\n\nMy own words.\n",
+        "the book's files are left alone"
+    );
+    // A second run finds the workflow there and writes nothing.
+    book.run(&["init", "--github-pages"]).failure(1).stderr_line(
+        ".github/workflows/pages.yml: error: already exists; versus init does not overwrite files",
+    );
+}
