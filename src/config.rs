@@ -12,7 +12,9 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
 use crate::input::{BOOK_TOML_LIMIT, ReadError, normalize_lexically, read_limited};
 
+pub mod strings;
 mod style;
+pub use strings::Strings;
 pub use style::Style;
 
 pub const BOOK_FILE: &str = "book.toml";
@@ -50,6 +52,10 @@ pub struct Config {
     /// The version the site is built for (`--at`, else the current one); `None` without
     /// declared versions.
     pub at: Option<usize>,
+    /// Every text readers see, in the book's language.
+    pub strings: Strings,
+    /// What is likely wrong but does not stop the build (a language without a catalogue).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The versions a book covers, declared once in `[versions]`: distinct names, in order,
@@ -172,6 +178,8 @@ struct RawBook {
     style: style::RawStyle,
     #[serde(default, rename = "dimension")]
     dimensions: Vec<RawDimension>,
+    #[serde(default)]
+    strings: strings::RawStrings,
 }
 
 #[derive(Deserialize)]
@@ -180,8 +188,9 @@ struct RawBookSection {
     title: String,
     #[serde(default)]
     description: String,
-    #[serde(default = "default_language")]
-    language: String,
+    language: Option<Spanned<String>>,
+    /// What the book compares: a word, or `{ one = "box", other = "boxes" }`.
+    noun: Option<Spanned<toml::Value>>,
     #[serde(default)]
     authors: Vec<String>,
     #[serde(default, rename = "edit-url")]
@@ -278,10 +287,6 @@ fn default_true() -> bool {
     true
 }
 
-fn default_language() -> String {
-    "en".to_string()
-}
-
 fn default_toc_min_headings() -> usize {
     3
 }
@@ -319,7 +324,7 @@ pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Diagnostics> {
             .span()
             .map_or(Position::START, |s| index.position(s.start));
         Diagnostic::error(BOOK_FILE, position, err.message().trim().to_string()).with_help(
-            "book.toml has the tables [book], [build], [markdown], [test], [embed], [versions] and [[dimension]]; see README",
+            "book.toml has the tables [book], [build], [markdown], [test], [embed], [versions], [strings] and [[dimension]]; see README",
         )
     })?;
     resolve(root, raw, &index, overrides)
@@ -387,6 +392,33 @@ fn resolve(
         }
     });
     let style = style::resolve(raw.style, &root.join(&content), index, &mut problems);
+    let language = raw
+        .book
+        .language
+        .as_ref()
+        .map_or("en".to_string(), |l| l.get_ref().clone());
+    let strings = strings::resolve(
+        strings::Settings {
+            root,
+            theme: raw
+                .build
+                .theme
+                .as_ref()
+                .map(|t| t.get_ref().as_str())
+                .filter(|name| *name != "default"),
+            language: &language,
+            language_at: raw
+                .book
+                .language
+                .as_ref()
+                .map(|l| index.position(l.span().start)),
+            noun: raw.book.noun,
+            overrides: raw.strings,
+        },
+        Path::new(BOOK_FILE),
+        index,
+        &mut problems,
+    );
     if problems.has_errors() {
         return Err(problems);
     }
@@ -417,7 +449,7 @@ fn resolve(
         root: root.to_path_buf(),
         title: raw.book.title,
         description: raw.book.description,
-        language: raw.book.language,
+        language,
         authors: raw.book.authors,
         content_dir: root.join(&content),
         edit_url,
@@ -446,6 +478,8 @@ fn resolve(
         dimensions,
         versions,
         at,
+        strings,
+        warnings: problems.into_sorted(),
     })
 }
 
