@@ -119,6 +119,7 @@ pub fn build_with(
     let written = write::commit(root, &config.output_dir, &outputs)
         .map_err(|d| Failure::Environment(vec![d]))?;
     let mut warnings = Diagnostics::new();
+    warnings.extend(config.warnings);
     check::check_code_blocks(&site, &mut warnings);
     Ok(BuildReport {
         output_dir: config.output_dir,
@@ -175,6 +176,7 @@ pub struct CheckReport {
 pub fn check(root: &std::path::Path, overrides: &Overrides) -> Result<CheckReport, Failure> {
     let (config, site) = load(root, overrides)?;
     let mut problems = Diagnostics::new();
+    problems.extend(config.warnings.clone());
     if let Err(problem) = write::check_output_dir(root, &config.content_dir, &config.output_dir) {
         problems.push(problem);
     }

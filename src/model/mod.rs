@@ -33,6 +33,8 @@ pub struct Site {
     pub drafts: Vec<String>,
     pub style: crate::config::Style,
     pub home_list: bool,
+    /// Every text readers see, in the book's language.
+    pub strings: crate::config::Strings,
     pub embed: crate::config::EmbedOptions,
     pub dimensions: Vec<DimensionSpec>,
     /// The versions the book covers, if it declares any.
@@ -228,13 +230,16 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
         drafts,
         style: config.style.clone(),
         home_list: config.home_list,
+        strings: config.strings.clone(),
         embed: config.embed.clone(),
         dimensions: config.dimensions.clone(),
         versions: config.versions.clone(),
         at: config.at.unwrap_or(0),
         models,
         home: home.unwrap_or_else(|| Page::generated("", &config.title)),
-        matrix: matrix.unwrap_or_else(|| Page::generated(MATRIX_DIR, "Comparison matrix")),
+        matrix: matrix.unwrap_or_else(|| {
+            Page::generated(MATRIX_DIR, &config.strings.text("matrix-title", &[]))
+        }),
         guide,
         pages,
         assets,

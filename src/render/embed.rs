@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use tera::Context;
 
 use super::{Contents, Output, Theme, data, guide_context, matrix_context, views};
+use crate::config::Strings;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Next, Question, Site};
 
@@ -73,18 +74,26 @@ fn text_output(path: &str, text: String) -> Output {
 fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &str) -> String {
     let view = views::matrix(site, link, root, at);
     let mut out = String::new();
+    let strings = &site.strings;
     let as_of = view
         .version
         .as_ref()
-        .map(|v| format!(", as of version {}", escape_rst(v.name)))
+        .map(|v| rst_text(strings, "matrix-as-of", &[("version", escape_rst(v.name))]))
         .unwrap_or_default();
+    let caption = rst_text(
+        strings,
+        "matrix-caption",
+        &[
+            ("n", view.rows.len().to_string()),
+            ("dimensions", view.dimensions.len().to_string()),
+        ],
+    );
+    let _ = writeln!(out, ".. list-table:: {caption}{as_of}");
     let _ = writeln!(
         out,
-        ".. list-table:: {} models compared on {} dimensions{as_of}",
-        view.rows.len(),
-        view.dimensions.len()
+        "   :header-rows: 1\n   :stub-columns: 1\n\n   * - {}",
+        rst_text(strings, "matrix-dimension-column", &[])
     );
-    out.push_str("   :header-rows: 1\n   :stub-columns: 1\n\n   * - Dimension\n");
     for row in &view.rows {
         let _ = writeln!(
             out,
@@ -97,7 +106,7 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &st
         let _ = writeln!(out, "   * - {}", escape_rst(dimension.label));
         for row in &view.rows {
             let cell = &row.cells[index];
-            let mut text = value_rst(&cell.value);
+            let mut text = value_rst(strings, &cell.value);
             if let Some(note) = &cell.note {
                 let _ = write!(text, " [#vs-note-{}]_", note.number);
             }
@@ -110,7 +119,7 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &st
             out,
             ".. [#vs-note-{}] {}",
             note.number,
-            note_rst(note).trim()
+            note_rst(strings, note).trim()
         );
     }
     out.push('\n');
@@ -126,23 +135,29 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &st
 }
 
 /// A note with its source and the value's changes, as Python's docs word them.
-fn note_rst(note: &views::NoteRef) -> String {
+fn note_rst(strings: &Strings, note: &views::NoteRef) -> String {
     let source = |url: &Option<String>| {
         url.as_ref()
-            .map(|url| format!(" `Source <{url}>`__"))
+            .map(|url| {
+                let label = escape_link_text(&strings.text("source", &[]));
+                format!(" `{label} <{url}>`__")
+            })
             .unwrap_or_default()
     };
     let mut text = format!("{}{}", inline_rst(&note.html), source(&note.source));
     for change in &note.changes {
-        let _ = write!(text, " Changed in version {}:", escape_rst(&change.version));
+        let version = escape_rst(&change.version);
+        let _ = write!(
+            text,
+            " {}",
+            rst_text(strings, "changed-in", &[("version", version)])
+        );
         // A change of note alone (the same value, newly explained) says only the note.
         if change.was != change.html {
-            let _ = write!(
-                text,
-                " from {} to {}.",
-                value_rst(&change.was).trim(),
-                value_rst(&change.html).trim()
-            );
+            let was = value_rst(strings, &change.was).trim().to_string();
+            let now = value_rst(strings, &change.html).trim().to_string();
+            let changed = rst_text(strings, "changed-from-to", &[("was", was), ("now", now)]);
+            let _ = write!(text, " {changed}");
         }
         if let Some(note) = &change.note {
             let _ = write!(text, " {}", inline_rst(note).trim());
@@ -153,9 +168,9 @@ fn note_rst(note: &views::NoteRef) -> String {
 }
 
 /// A value in reStructuredText, where `n/a` is plain text.
-fn value_rst(value: &views::ShownValue) -> String {
+fn value_rst(strings: &Strings, value: &views::ShownValue) -> String {
     if value.na {
-        "n/a".to_string()
+        rst_text(strings, "not-applicable", &[])
     } else {
         inline_rst(&value.html)
     }
@@ -259,6 +274,18 @@ fn push_text(out: &mut String, link: &mut Option<(String, String)>, in_code: boo
 }
 
 /// Escapes the characters that start reST inline markup.
+/// The text of `key` as reST: the catalogue's text escaped, `args` (reST already) as they are.
+fn rst_text(strings: &Strings, key: &str, args: &[(&str, String)]) -> String {
+    let n = args
+        .iter()
+        .find(|(name, _)| *name == "n")
+        .and_then(|(_, v)| v.parse().ok());
+    let arg = |name: &str| args.iter().find(|(a, _)| *a == name).map(|(_, v)| v.clone());
+    strings
+        .fill(key, n, arg, escape_rst)
+        .unwrap_or_else(|err| panic!("versus's own use of a string: {err}"))
+}
+
 fn escape_rst(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

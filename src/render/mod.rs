@@ -260,7 +260,7 @@ fn render_not_found(
     context.insert("site", &views::site(site));
     context.insert("nav", &views::nav(site, nav, "").rooted_at(&root));
     context.insert("root", &root);
-    let missing = Page::generated("", "Page not found");
+    let missing = Page::generated("", &site.strings.text("not-found-title", &[]));
     let mut view = views::page(site, &missing, String::new());
     view.canonical = None;
     view.root = root.clone();

@@ -44,7 +44,8 @@ pub fn index_script(site: &Site) -> String {
     }
     if let Some(guide) = &site.guide {
         let steps = views::guide_steps(site, &guide.root, &|_| String::new(), "");
-        docs.push(guide_doc(&guide.page, &steps));
+        let heading = site.strings.text("guide-questions", &[]);
+        docs.push(guide_doc(&guide.page, &heading, &steps));
     }
     let json = serde_json::to_string(&docs).expect("strings always serialize");
     format!("window.versusSearchIndex = {json};\n")
@@ -112,12 +113,13 @@ fn model_docs(site: &Site, model: &crate::model::Model) -> Vec<Doc> {
             .join(" ")
     };
     let page = &model.page;
-    let mut docs = vec![doc(page, "At a glance", "values", values)];
+    let heading = |key| site.strings.text(key, &[]);
+    let mut docs = vec![doc(page, &heading("values-title"), "values", values)];
     if !model.pros.is_empty() {
-        docs.push(doc(page, "Pros", "pros", list(&model.pros)));
+        docs.push(doc(page, &heading("pros"), "pros", list(&model.pros)));
     }
     if !model.cons.is_empty() {
-        docs.push(doc(page, "Cons", "cons", list(&model.cons)));
+        docs.push(doc(page, &heading("cons"), "cons", list(&model.cons)));
     }
     docs
 }
@@ -132,10 +134,11 @@ fn dimensions_doc(site: &Site) -> Doc {
             dimension.levels.join(", ")
         ));
     }
-    doc(&site.matrix, "The dimensions", "vs-dimensions-title", text)
+    let heading = site.strings.text("dimensions-title", &[]);
+    doc(&site.matrix, &heading, "vs-dimensions-title", text)
 }
 
-fn guide_doc(page: &Page, steps: &[GuideStep]) -> Doc {
+fn guide_doc(page: &Page, heading: &str, steps: &[GuideStep]) -> Doc {
     let mut text = String::new();
     for step in steps {
         text.push_str(&html_to_text(&step.html));
@@ -149,7 +152,7 @@ fn guide_doc(page: &Page, steps: &[GuideStep]) -> Doc {
             text.push(' ');
         }
     }
-    doc(page, "Questions", "", text)
+    doc(page, heading, "", text)
 }
 
 fn collapse_spaces(text: &str) -> String {

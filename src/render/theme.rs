@@ -8,10 +8,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
-use crate::config::{BOOK_FILE, Config};
+use crate::config::{BOOK_FILE, Config, Strings};
 use crate::diagnostic::{Diagnostic, Position, display_path};
+use crate::text::escape_html;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
@@ -80,6 +81,7 @@ impl Theme {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([DEFAULT_PREFIX])
             .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;
+        register_strings(&mut tera, &config.strings);
         let mut shown = BTreeMap::new();
         let mut templates = Vec::new();
         for (path, bytes) in embedded::DEFAULT_THEME {
@@ -159,6 +161,45 @@ impl Theme {
             .with_help(help),
         }
     }
+}
+
+/// The templates' way to the book's strings: `{{ t(k="matrix-caption", n=3, dimensions=2) }}`
+/// is the text of `matrix-caption` for the count `n`, with its placeholders filled from the
+/// other arguments. The catalogue's text and plain arguments are escaped; an argument the
+/// template marked safe (a link it built) goes in as it is. `script_strings()` is the JSON the
+/// theme's scripts read their texts from.
+fn register_strings(tera: &mut Tera, strings: &Strings) {
+    let for_t = strings.clone();
+    tera.register_function("t", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let key = kwargs.must_get::<&str>("k")?;
+        let n = kwargs.get::<i64>("n")?;
+        let arg = |name: &str| {
+            let value = kwargs.get::<Value>(name).ok()??;
+            let text = match value.as_str() {
+                Some(text) => text.to_string(),
+                None => value.to_string(),
+            };
+            Some(if value.is_safe() {
+                text
+            } else {
+                escape_html(&text)
+            })
+        };
+        let filled = for_t
+            .fill(key, n, arg, escape_html)
+            .map_err(|err| tera::Error::message(err.to_string()))?;
+        Ok(Value::safe_string(&filled))
+    });
+    let json = serde_json::to_string(&strings.for_scripts()).expect("strings always serialize");
+    // Inside <script>, a `</script>` or `<!--` in a text would end or change the element;
+    // JSON says the same with escapes.
+    let json = json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    tera.register_function("script_strings", move |_: Kwargs, _: &State| {
+        Value::safe_string(&json)
+    });
 }
 
 fn unknown_theme(root: &Path, name: &str, position: Position) -> Diagnostic {

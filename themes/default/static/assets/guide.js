@@ -4,6 +4,11 @@
   "use strict";
   const tree = document.getElementById("vs-guide"), box = document.getElementById("vs-wizard");
   if (!tree || !box) return;
+  // The texts shown, in the book's language: a JSON script inside the fragment.
+  const texts = JSON.parse(tree.closest(".vs-root").querySelector(".vs-strings").textContent);
+  const t = (key, args = {}) => texts[key].replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
+  // A text with elements for some placeholders, as nodes.
+  const nodes = (key, args) => t(key).split(/\{([\w-]+)\}/).map((part, i) => (i % 2 ? args[part] : part));
   const child = (el, cls) => [...el.children].find((c) => c.classList.contains(cls));
   const answersOf = (question) => [...child(question, "vs-answers").children];
 
@@ -60,7 +65,7 @@
     if (trail.length) {
       const crumbs = document.createElement("p");
       crumbs.className = "vs-path";
-      crumbs.textContent = "Your answers: " + trail.map((a) => child(a, "vs-answer-label").textContent).join(" → ");
+      crumbs.textContent = t("guide-answers", { answers: trail.map((a) => child(a, "vs-answer-label").textContent).join(" → ") });
       box.append(crumbs);
     }
     if (question) {
@@ -71,17 +76,19 @@
       box.append(choices);
     } else {
       const link = answer.querySelector(".vs-result a"), why = child(answer, "vs-why");
-      heading.textContent = "Recommended: " + link.textContent;
+      heading.textContent = t("guide-recommended", { title: link.textContent });
       const result = document.createElement("p");
-      result.append(anchor(link.getAttribute("href"), "Read about " + link.textContent), " or ",
-        anchor(`${tree.dataset.matrix}#?models=${link.dataset.model}`, "see it in the matrix"), ".");
+      result.append(...nodes("guide-result", {
+        read: anchor(link.getAttribute("href"), t("guide-read-about", { title: link.textContent })),
+        matrix: anchor(`${tree.dataset.matrix}#?models=${link.dataset.model}`, t("guide-see-in-matrix")),
+      }));
       if (why) result.prepend(why.textContent + " ");
       box.append(result);
     }
     const nav = document.createElement("div");
     nav.className = "vs-wizard-nav";
     if (valid.length) {
-      nav.append(button(["Back"], () => go(valid.slice(0, -1))), button(["Start again"], () => go([])));
+      nav.append(button([t("guide-back")], () => go(valid.slice(0, -1))), button([t("guide-start-again")], () => go([])));
     }
     box.append(nav);
     if (moveFocus) heading.focus();

@@ -8,6 +8,13 @@
   const table = $("matrix"), controls = $("controls");
   if (!table || !controls) return;
   const body = table.tBodies[0];
+  // The texts shown, in the book's language: a JSON script inside the fragment.
+  const texts = JSON.parse(table.closest(".vs-root").querySelector(".vs-strings").textContent);
+  const t = (key, args = {}) => {
+    let text = texts[key];
+    if (text.other) text = text[new Intl.PluralRules(document.documentElement.lang).select(args.n)] || text.other;
+    return text.replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
+  };
   const dims = all("thead th[data-key]", table).map((th) => ({ key: th.dataset.key, kind: th.dataset.kind, th, label: th.textContent }));
   const columns = dims.concat([{ key: "model", th: table.tHead.rows[0].cells[0] }]);
   const rows = all("tr", body).map((tr, index) => {
@@ -132,7 +139,7 @@
         if (differs) {
           const mark = document.createElement("small");
           mark.className = "vs-differs-mark";
-          mark.textContent = ` (${versionNames[builtAt]}: ${plain(built)})`;
+          mark.textContent = " " + t("version-differs", { version: versionNames[builtAt], value: plain(built) });
           cell.value.after(mark);
         }
       }
@@ -171,15 +178,15 @@
     const compare = $("compare");
     compare.disabled = state.pick.length < 2 && !state.c;
     compare.setAttribute("aria-pressed", state.c);
-    compare.textContent = "Compare selected" + (state.pick.length ? ` (${state.pick.length})` : "");
+    compare.textContent = state.pick.length ? t("matrix-compare-count", { n: state.pick.length }) : t("matrix-compare");
     for (const b of all(".vs-preset", controls)) b.setAttribute("aria-pressed", b.dataset.preset === state.preset);
     const why = $("preset-why"), preset = controls.querySelector('.vs-preset[aria-pressed="true"]');
     if (why) {
       why.hidden = !preset;
-      why.textContent = preset ? `${preset.textContent}: ${preset.dataset.why}` : "";
+      why.textContent = preset ? t("matrix-preset-why", { preset: preset.textContent, why: preset.dataset.why }) : "";
     }
     transpose(shown);
-    $("status").textContent = `${shown.length} of ${rows.length} models shown`;
+    $("status").textContent = t("matrix-status", { n: shown.length, total: rows.length });
     const empty = $("empty");
     empty.hidden = shown.length > 0;
     empty.textContent = shown.length ? "" : loosen();
@@ -188,10 +195,10 @@
   // Names the filter whose removal brings back the most models.
   function loosen() {
     const saved = state;
-    const tries = dims.filter((d) => (saved.f[d.key] || []).length).map((d) => [`the ${d.label} filter`, (s) => delete s.f[d.key]]);
-    if (saved.q) tries.push([`the search \u201c${saved.q}\u201d`, (s) => (s.q = "")]);
-    if (saved.models.length) tries.push(["the guide's recommendation", (s) => (s.models = [])]);
-    if (saved.c) tries.push(["the comparison", (s) => (s.c = false)]);
+    const tries = dims.filter((d) => (saved.f[d.key] || []).length).map((d) => [t("matrix-loosen-filter", { dimension: d.label }), (s) => delete s.f[d.key]]);
+    if (saved.q) tries.push([t("matrix-loosen-search", { query: saved.q }), (s) => (s.q = "")]);
+    if (saved.models.length) tries.push([t("matrix-loosen-guide"), (s) => (s.models = [])]);
+    if (saved.c) tries.push([t("matrix-loosen-compare"), (s) => (s.c = false)]);
     let best = null;
     for (const [name, drop] of tries) {
       state = parse(serialize(saved));
@@ -200,7 +207,7 @@
       if (!best || n > best.n) best = { n, name };
     }
     state = saved;
-    return best ? `No model matches. Loosen ${best.name}: without it, ${best.n} would match.` : "No model matches.";
+    return best ? t("matrix-loosen", { filter: best.name, n: best.n }) : t("matrix-none");
   }
 
   // Models as columns (the 2015 layout); also how a comparison is shown.
@@ -218,15 +225,15 @@
       return el;
     };
     const head = (scope, textContent) => make("th", { scope, className: "vs-model-col", textContent });
-    const t = make("table", { className: "vs-matrix" });
-    t.createCaption().textContent = `${state.c ? "Side by side" : "Transposed"}: ${shown.length} models`;
-    const top = t.createTHead().insertRow(), body = t.createTBody();
-    top.append(head("col", "Dimension"), ...shown.map((row) => make("th", { scope: "col" }, row.tr.cells[0])));
+    const grid = make("table", { className: "vs-matrix" });
+    grid.createCaption().textContent = t(state.c ? "matrix-side-by-side" : "matrix-transposed", { n: shown.length });
+    const top = grid.createTHead().insertRow(), body = grid.createTBody();
+    top.append(head("col", t("matrix-dimension-column")), ...shown.map((row) => make("th", { scope: "col" }, row.tr.cells[0])));
     for (const d of dims) {
       if (state.hide.includes(d.key)) continue;
       body.insertRow().append(head("row", d.label), ...shown.map((row) => make("td", {}, row.cells[d.key].td)));
     }
-    box.append(t);
+    box.append(grid);
   }
 
   const toggle = (list, value) => (list.includes(value) ? list.splice(list.indexOf(value), 1) : list.push(value));
@@ -237,7 +244,7 @@
     button.type = "button";
     button.className = "vs-sort";
     button.textContent = d.th.textContent;
-    button.setAttribute("aria-label", "Sort by " + d.th.textContent);
+    button.setAttribute("aria-label", t("matrix-sort", { column: d.th.textContent }));
     d.th.replaceChildren(button);
     button.addEventListener("click", () => {
       state.dir = state.sort === d.key && state.dir === "asc" ? "desc" : "asc";
@@ -249,7 +256,7 @@
     const box = document.createElement("input");
     box.type = "checkbox";
     box.className = "vs-pick";
-    box.setAttribute("aria-label", `Select ${row.title} to compare`);
+    box.setAttribute("aria-label", t("matrix-pick", { title: row.title }));
     box.addEventListener("change", () => {
       toggle(state.pick, row.slug);
       if (state.pick.length < 2) state.c = false;

@@ -4,7 +4,8 @@
 (() => {
   "use strict";
   const box = document.getElementById("version");
-  if (!box) return;
+  if (!box || !window.versusText) return;
+  const t = window.versusText(document);
   const names = [...box.options].map((o) => o.textContent), built = +box.dataset.at;
   // Each value with a history carries every one of its values, rendered by the theme, in
   // inert <template> elements.
@@ -46,7 +47,7 @@
       if (differs) {
         const mark = document.createElement("small");
         mark.className = "differs-mark";
-        mark.textContent = ` (${names[built]}: ${plain(base)})`;
+        mark.textContent = " " + t("version-differs", { version: names[built], value: plain(base) });
         cell.value.after(mark);
       }
     }

@@ -11,7 +11,7 @@
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
   const root = panel.dataset.root;
-  const text = (key) => panel.dataset[key] || "";
+  const t = window.versusText(document);
   const MAX = 20;
 
   // Words are runs of letters and digits, compared in lower case without accents.
@@ -45,7 +45,7 @@
         const script = document.createElement("script");
         script.src = root + "search-index.js";
         script.onload = () => { prepare(); resolve(); };
-        script.onerror = () => { status.textContent = text("failed"); resolve(); };
+        script.onerror = () => { status.textContent = t("search-failed"); resolve(); };
         document.head.append(script);
       });
     }
@@ -113,8 +113,7 @@
     const results = search(query);
     list.replaceChildren();
     if (!query.trim()) { status.textContent = ""; return; }
-    status.textContent = results.length === 0 ? text("none").replace("{query}", query)
-      : (results.length === 1 ? text("one") : text("many").replace("{count}", results.length));
+    status.textContent = results.length ? t("search-results", { n: results.length }) : t("search-none", { query });
     for (const { doc, terms } of results.slice(0, MAX)) {
       const item = document.createElement("li");
       const link = document.createElement("a");

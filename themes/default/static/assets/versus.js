@@ -4,6 +4,15 @@
   const root = document.documentElement;
   const load = (key) => { try { return localStorage.getItem(key); } catch (e) { return null; } };
   const save = (key, value) => { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } };
+  // Texts in the book's language, from the page's JSON (search.js and model.js use it too).
+  const t = (window.versusText = (from) => {
+    const texts = JSON.parse(from.querySelector(".vs-strings").textContent);
+    return (key, args = {}) => {
+      let s = texts[key];
+      if (s.other) s = s[new Intl.PluralRules(root.lang).select(args.n)] || s.other;
+      return s.replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
+    };
+  })(document);
 
   // Theme: auto (the system's), light or dark, remembered. The inline script in <head>
   // applies the choice before the first paint.
@@ -12,7 +21,7 @@
     const themes = ["auto", "light", "dark"];
     const show = () => {
       const theme = root.dataset.theme || "auto";
-      toggle.textContent = "Theme: " + theme;
+      toggle.textContent = t("theme-toggle", { theme: t("theme-" + theme) });
     };
     toggle.hidden = false;
     show();
@@ -112,10 +121,10 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.textContent = "Copy";
+    button.textContent = t("copy");
     button.addEventListener("click", () => navigator.clipboard.writeText(copyable(pre)).then(() => {
-      button.textContent = "Copied";
-      setTimeout(() => (button.textContent = "Copy"), 1500);
+      button.textContent = t("copied");
+      setTimeout(() => (button.textContent = t("copy")), 1500);
     }));
     block.append(button);
   }
