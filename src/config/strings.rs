@@ -284,10 +284,17 @@ fn to_text(value: &toml::Value) -> Result<Text, String> {
             }
             Ok(Text::Plural(forms))
         }
-        other => Err(format!(
-            "a string is a text or a table of plural forms, not a {}",
-            other.type_str()
-        )),
+        other => {
+            let kind = other.type_str();
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            Err(format!(
+                "a string is a text or a table of plural forms, not {article} {kind}"
+            ))
+        }
     }
 }
 

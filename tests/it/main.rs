@@ -16,5 +16,6 @@ mod output_safety;
 mod reader;
 mod samples;
 mod serve;
+mod strings;
 mod theme;
 mod versions;

@@ -355,7 +355,7 @@ fn the_home_page_lists_the_options_compared_unless_home_list_is_false() {
     book.build().success();
     let home = book.read("public/index.html");
     assert!(
-        home.contains("<h2 id=\"models-heading\">The options compared</h2>"),
+        home.contains("<h2 id=\"models-heading\">The models compared</h2>"),
         "{home}"
     );
     book.write(
