@@ -12,7 +12,7 @@
   const texts = JSON.parse(table.closest(".vs-root").querySelector(".vs-strings").textContent);
   const t = (key, args = {}) => {
     let text = texts[key];
-    if (text.other) text = text[new Intl.PluralRules(document.documentElement.lang).select(args.n)] || text.other;
+    if (text.other) text = text[new Intl.PluralRules(document.documentElement.lang || "en").select(args.n)] || text.other;
     return text.replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
   };
   const dims = all("thead th[data-key]", table).map((th) => ({ key: th.dataset.key, kind: th.dataset.kind, th, label: th.textContent }));

@@ -9,7 +9,7 @@
     const texts = JSON.parse(from.querySelector(".vs-strings").textContent);
     return (key, args = {}) => {
       let s = texts[key];
-      if (s.other) s = s[new Intl.PluralRules(root.lang).select(args.n)] || s.other;
+      if (s.other) s = s[new Intl.PluralRules(root.lang || "en").select(args.n)] || s.other;
       return s.replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
     };
   })(document);
