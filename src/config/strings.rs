@@ -121,10 +121,15 @@ pub enum FillError {
 impl std::fmt::Display for FillError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FillError::UnknownKey(key) => match did_you_mean(key, english().keys().map(String::as_str)) {
-                Some(near) => write!(f, "there is no string `{key}` (did you mean `{near}`?)"),
-                None => write!(f, "there is no string `{key}`; the keys are in themes/default/strings/en.toml"),
-            },
+            FillError::UnknownKey(key) => {
+                match did_you_mean(key, english().keys().map(String::as_str)) {
+                    Some(near) => write!(f, "there is no string `{key}` (did you mean `{near}`?)"),
+                    None => write!(
+                        f,
+                        "there is no string `{key}`; the keys are in themes/default/strings/en.toml"
+                    ),
+                }
+            }
             FillError::MissingArgument { key, name } => {
                 write!(f, "the string `{key}` needs the argument `{name}`")
             }
@@ -189,7 +194,10 @@ impl Strings {
                     (Some(0), _) if forms.contains_key("zero") => "zero",
                     _ => "other",
                 };
-                forms.get(category).or_else(|| forms.get("other")).map(String::as_str)
+                forms
+                    .get(category)
+                    .or_else(|| forms.get("other"))
+                    .map(String::as_str)
             }
         }
     }
@@ -216,10 +224,7 @@ fn next_placeholder(text: &str) -> Option<(usize, &str, usize)> {
         let len = after
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(after.len());
-        if len > 0
-            && after.as_bytes()[0].is_ascii_alphabetic()
-            && after[len..].starts_with('}')
-        {
+        if len > 0 && after.as_bytes()[0].is_ascii_alphabetic() && after[len..].starts_with('}') {
             return Some((open, &after[..len], open + len + 2));
         }
         from = open + 1;
@@ -370,7 +375,16 @@ pub fn resolve(
             Ok((text, raw)) => {
                 let file_index = LineIndex::new(&text, 1);
                 match raw {
-                    Ok(raw) => apply(&mut texts, &english, raw, &Source { path: &shown, index: &file_index }, problems),
+                    Ok(raw) => apply(
+                        &mut texts,
+                        &english,
+                        raw,
+                        &Source {
+                            path: &shown,
+                            index: &file_index,
+                        },
+                        problems,
+                    ),
                     Err(err) => problems.push(toml_error(&shown, &file_index, &err)),
                 }
             }
@@ -407,9 +421,11 @@ fn read_catalogue(
     path: &Path,
     shown: &Path,
 ) -> Result<(String, Result<RawStrings, toml::de::Error>), Diagnostic> {
-    let bytes = crate::input::read_limited(path, crate::input::THEME_FILE_LIMIT).map_err(|err| {
-        Diagnostic::error(shown, Position::NONE, format!("cannot read: {err}")).with_help(err.help())
-    })?;
+    let bytes =
+        crate::input::read_limited(path, crate::input::THEME_FILE_LIMIT).map_err(|err| {
+            Diagnostic::error(shown, Position::NONE, format!("cannot read: {err}"))
+                .with_help(err.help())
+        })?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Diagnostic::error(shown, Position::START, "a catalogue is not UTF-8 text")
             .with_help("save it as UTF-8")
@@ -419,9 +435,12 @@ fn read_catalogue(
 }
 
 fn toml_error(shown: &Path, index: &LineIndex, err: &toml::de::Error) -> Diagnostic {
-    let position = err.span().map_or(Position::START, |s| index.position(s.start));
-    Diagnostic::error(shown, position, err.message().trim().to_string())
-        .with_help("a catalogue is TOML: key = \"text\", or key = { one = \"...\", other = \"...\" }")
+    let position = err
+        .span()
+        .map_or(Position::START, |s| index.position(s.start));
+    Diagnostic::error(shown, position, err.message().trim().to_string()).with_help(
+        "a catalogue is TOML: key = \"text\", or key = { one = \"...\", other = \"...\" }",
+    )
 }
 
 /// A noun as `[book] noun` gives it: a word (its plural adds an s) or its plural forms.
@@ -454,11 +473,17 @@ fn apply(
         let key = key.into_inner();
         let Some(known) = english.get(&key) else {
             let help = match did_you_mean(&key, english.keys().map(String::as_str)) {
-                Some(near) => format!("did you mean `{near}`? Every key is listed in themes/default/strings/en.toml"),
-                None => "every key is listed, with its English text, in themes/default/strings/en.toml".to_string(),
+                Some(near) => format!(
+                    "did you mean `{near}`? Every key is listed in themes/default/strings/en.toml"
+                ),
+                None => {
+                    "every key is listed, with its English text, in themes/default/strings/en.toml"
+                        .to_string()
+                }
             };
             problems.push(
-                Diagnostic::error(source.path, key_at, format!("unknown string `{key}`")).with_help(help),
+                Diagnostic::error(source.path, key_at, format!("unknown string `{key}`"))
+                    .with_help(help),
             );
             continue;
         };
@@ -479,9 +504,20 @@ fn apply(
         };
         let allowed: BTreeSet<&str> = placeholders(known)
             .into_iter()
-            .chain(if key == NOUN { &[][..] } else { NOUN_PLACEHOLDERS }.iter().copied())
+            .chain(
+                if key == NOUN {
+                    &[][..]
+                } else {
+                    NOUN_PLACEHOLDERS
+                }
+                .iter()
+                .copied(),
+            )
             .collect();
-        if let Some(unknown) = placeholders(&text).into_iter().find(|p| !allowed.contains(p)) {
+        if let Some(unknown) = placeholders(&text)
+            .into_iter()
+            .find(|p| !allowed.contains(p))
+        {
             let listed: Vec<String> = allowed.iter().map(|p| format!("{{{p}}}")).collect();
             problems.push(
                 Diagnostic::error(
@@ -538,8 +574,10 @@ fn with_noun(mut texts: BTreeMap<String, Text>, rule: PluralRule) -> Strings {
         out.push_str(rest);
         out
     };
-    let mut texts: BTreeMap<String, Text> =
-        texts.iter().map(|(key, text)| (key.clone(), text.map(put))).collect();
+    let mut texts: BTreeMap<String, Text> = texts
+        .iter()
+        .map(|(key, text)| (key.clone(), text.map(put)))
+        .collect();
     texts.insert(NOUN.to_string(), noun);
     Strings { texts, rule }
 }
@@ -634,13 +672,28 @@ mod tests {
 
     #[test]
     fn bad_overrides_are_errors_at_their_place() {
-        let (_, problems) = strings("en", "copy = \"Copy\"\ncopi = \"x\"\nmenu = 3\nmatrix-sort = \"{col}\"\n");
+        let (_, problems) = strings(
+            "en",
+            "copy = \"Copy\"\ncopi = \"x\"\nmenu = 3\nmatrix-sort = \"{col}\"\n",
+        );
         let all = problems.into_sorted();
         let shown: Vec<String> = all.iter().map(|d| d.to_string()).collect();
         assert_eq!(all.len(), 3, "{shown:#?}");
-        assert!(shown[0].starts_with("book.toml:2:1: error: unknown string `copi`"), "{}", shown[0]);
-        assert!(shown[1].starts_with("book.toml:3:8: error: `menu`"), "{}", shown[1]);
-        assert!(shown[2].contains("book.toml:4:15: error: `matrix-sort` has the placeholder {col}"), "{}", shown[2]);
+        assert!(
+            shown[0].starts_with("book.toml:2:1: error: unknown string `copi`"),
+            "{}",
+            shown[0]
+        );
+        assert!(
+            shown[1].starts_with("book.toml:3:8: error: `menu`"),
+            "{}",
+            shown[1]
+        );
+        assert!(
+            shown[2].contains("book.toml:4:15: error: `matrix-sort` has the placeholder {col}"),
+            "{}",
+            shown[2]
+        );
     }
 
     #[test]

@@ -280,7 +280,11 @@ fn rst_text(strings: &Strings, key: &str, args: &[(&str, String)]) -> String {
         .iter()
         .find(|(name, _)| *name == "n")
         .and_then(|(_, v)| v.parse().ok());
-    let arg = |name: &str| args.iter().find(|(a, _)| *a == name).map(|(_, v)| v.clone());
+    let arg = |name: &str| {
+        args.iter()
+            .find(|(a, _)| *a == name)
+            .map(|(_, v)| v.clone())
+    };
     strings
         .fill(key, n, arg, escape_rst)
         .unwrap_or_else(|err| panic!("versus's own use of a string: {err}"))

@@ -22,7 +22,10 @@ fn with_book_settings(book: &Book, settings: &str, tables: &str) {
         "book.toml",
         format!(
             "{}\n{tables}",
-            MINIMAL_TOML.replace("title = \"Fixture\"", &format!("title = \"Fixture\"\n{settings}"))
+            MINIMAL_TOML.replace(
+                "title = \"Fixture\"",
+                &format!("title = \"Fixture\"\n{settings}")
+            )
         ),
     );
 }
@@ -71,7 +74,10 @@ fn a_french_book_shows_french_everywhere() {
         "{missing}"
     );
     let page = book.read("public/404-test/index.html");
-    assert!(page.contains("<p class=\"toc-title\">Sur cette page</p>"), "{page}");
+    assert!(
+        page.contains("<p class=\"toc-title\">Sur cette page</p>"),
+        "{page}"
+    );
     let home = book.read("public/index.html");
     assert!(
         home.contains("<h2 id=\"models-heading\">Les modèles en comparaison</h2>"),
@@ -86,7 +92,10 @@ fn a_french_book_shows_french_everywhere() {
         "{rst}"
     );
     let guide = book.read("public/embed/guide.html");
-    assert!(guide.contains("\"guide-start-again\":\"Recommencer\""), "{guide}");
+    assert!(
+        guide.contains("\"guide-start-again\":\"Recommencer\""),
+        "{guide}"
+    );
 }
 
 #[test]
@@ -99,14 +108,26 @@ fn the_noun_is_one_setting() {
         matrix.contains("<caption id=\"vs-caption\">2 formats compared on 2 dimensions</caption>"),
         "{matrix}"
     );
-    assert!(matrix.contains("<span class=\"nav-group\">Formats</span>"), "{matrix}");
-    assert!(matrix.contains("\"matrix-status\":{\"one\":\"{n} of {total} formats shown\""), "{matrix}");
-    assert!(matrix.contains("\"matrix-none\":\"No format matches.\""), "{matrix}");
+    assert!(
+        matrix.contains("<span class=\"nav-group\">Formats</span>"),
+        "{matrix}"
+    );
+    assert!(
+        matrix.contains("\"matrix-status\":{\"one\":\"{n} of {total} formats shown\""),
+        "{matrix}"
+    );
+    assert!(
+        matrix.contains("\"matrix-none\":\"No format matches.\""),
+        "{matrix}"
+    );
 
     with_book_settings(&book, "noun = { one = \"box\", other = \"boxes\" }", "");
     book.build().success();
     let matrix = book.read("public/matrix/index.html");
-    assert!(matrix.contains("<th scope=\"col\" class=\"vs-model-col\">Box</th>"), "{matrix}");
+    assert!(
+        matrix.contains("<th scope=\"col\" class=\"vs-model-col\">Box</th>"),
+        "{matrix}"
+    );
     assert!(matrix.contains("2 boxes compared"), "{matrix}");
 }
 
@@ -127,9 +148,15 @@ fn book_toml_overrides_any_string_and_a_hostile_one_stays_inert() {
         matrix.contains("\"copy\":\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u003c!--\""),
         "{matrix}"
     );
-    assert!(matrix.contains("\"matrix-sort\":\"\\u003cb\\u003e{column}\\u003c/b\\u003e \\u0026 co\""), "{matrix}");
+    assert!(
+        matrix.contains("\"matrix-sort\":\"\\u003cb\\u003e{column}\\u003c/b\\u003e \\u0026 co\""),
+        "{matrix}"
+    );
     // Each JSON script ends where it should: once per page, once per fragment.
-    assert_eq!(matrix.matches("</script>").count(), matrix.matches("<script").count());
+    assert_eq!(
+        matrix.matches("</script>").count(),
+        matrix.matches("<script").count()
+    );
 }
 
 #[test]
@@ -183,9 +210,15 @@ fn a_theme_adds_a_language_key_by_key() {
     assert!(!run.stderr().contains("warning"), "{}", run.stderr());
     let matrix = book.read("public/matrix/index.html");
     assert!(matrix.contains("<summary>Filter</summary>"), "{matrix}");
-    assert!(matrix.contains("2 Modelle compared"), "the rest is English: {matrix}");
+    assert!(
+        matrix.contains("2 Modelle compared"),
+        "the rest is English: {matrix}"
+    );
 
-    book.write("themes/mine/strings/de.toml", "matrix-filter = \"Filter\"\n");
+    book.write(
+        "themes/mine/strings/de.toml",
+        "matrix-filter = \"Filter\"\n",
+    );
     book.build()
         .failure(1)
         .stderr_line("themes/mine/strings/de.toml:1:1: error: unknown string `matrix-filter`");
@@ -203,7 +236,10 @@ fn a_template_asking_for_an_unknown_string_names_the_template() {
         .failure(1)
         .stderr_has("themes/mine/templates/toc.html:1:")
         .stderr_has("there is no string `no-such-string`");
-    book.write("themes/mine/templates/toc.html", "{{ t(k=\"matrix-sort\") }}");
+    book.write(
+        "themes/mine/templates/toc.html",
+        "{{ t(k=\"matrix-sort\") }}",
+    );
     book.build()
         .failure(1)
         .stderr_has("themes/mine/templates/toc.html:1:")
@@ -274,9 +310,9 @@ fn markers() -> String {
             rest = &rest[close + 1..];
         }
         match value {
-            toml::Value::Table(_) => {
-                out.push_str(&format!("{key} = {{ one = \"{marker}\", other = \"{marker}\" }}\n"))
-            }
+            toml::Value::Table(_) => out.push_str(&format!(
+                "{key} = {{ one = \"{marker}\", other = \"{marker}\" }}\n"
+            )),
             _ => out.push_str(&format!("{key} = \"{marker}\"\n")),
         }
     }
@@ -313,7 +349,14 @@ fn reader_texts(html: &str) -> (Vec<String>, String) {
     texts.push(rest.to_string());
     let texts = texts
         .into_iter()
-        .map(|t| t.trim().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&"))
+        .map(|t| {
+            t.trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        })
         .filter(|t| !t.is_empty())
         .collect();
     (texts, json)
@@ -338,7 +381,10 @@ fn no_text_readers_see_is_left_in_templates_or_code() {
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            if relative.ends_with(".html") || relative.ends_with(".rst") || relative.ends_with("search-index.js") {
+            if relative.ends_with(".html")
+                || relative.ends_with(".rst")
+                || relative.ends_with("search-index.js")
+            {
                 files.push(relative);
             }
         }
@@ -375,7 +421,10 @@ fn no_text_readers_see_is_left_in_templates_or_code() {
         assert!(matrix.contains("⟦matrix-caption⟧"), "{matrix}");
         if at == "1.0" {
             assert!(matrix.contains("⟦version-notice⟧"), "{matrix}");
-            assert!(book.read("public/changes/index.html").contains("⟦changes-title⟧"));
+            assert!(
+                book.read("public/changes/index.html")
+                    .contains("⟦changes-title⟧")
+            );
         }
     }
 }
