@@ -209,11 +209,6 @@ impl Strings {
             .filter_map(|key| Some((*key, self.texts.get(*key)?)))
             .collect()
     }
-
-    /// Every key, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.texts.keys().map(String::as_str)
-    }
 }
 
 /// The first `{name}` in `text`: its start, the name and the end.

@@ -583,7 +583,7 @@ fn the_preview_shows_drafts_with_a_banner() {
     let (status, html) = server.get("plans/index.html");
     assert_eq!(status, 200);
     assert!(
-        html.contains("<p class=\"draft-banner\"><strong>Draft.</strong>"),
+        html.contains("<p class=\"draft-banner\"><strong>Draft.</strong> This page is marked <code>draft: true</code>: the preview shows it, <code>versus build</code> leaves it out.</p>"),
         "{html}"
     );
     assert!(!server.get("about/index.html").1.contains("draft-banner"));
