@@ -72,7 +72,8 @@ test("the menu, theme switch, search and copy buttons speak French", async () =>
   await copy.click();
   await page.waitForFunction(() => document.querySelector(".copy-button").textContent === "Copié");
   await page.keyboard.press("/");
-  await page.keyboard.type("alpha");
+  await page.waitForSelector("#search:not([hidden])");
+  await page.fill("#search-input", "alpha");
   await page.waitForFunction(() => /résultats?\.$/.test(document.getElementById("search-status").textContent));
   assert.match(await page.locator("#search-status").textContent(), /^\d+ résultats?\.$/);
   assert.deepEqual(await englishIn(page), []);
