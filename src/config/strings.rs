@@ -138,6 +138,12 @@ impl std::fmt::Display for FillError {
 }
 
 impl Strings {
+    /// The shipped English strings with their own noun: what the built-in theme speaks when
+    /// it stands in for a book's (the preview's failure overlay).
+    pub fn built_in() -> Strings {
+        with_noun(english(), PluralRule::OneOnly)
+    }
+
     /// The text of `key` with its placeholders filled from `args` (`n` also picks the
     /// plural form), as plain text. For the build's own keys, which always exist.
     pub fn text(&self, key: &str, args: &[(&str, &str)]) -> String {

@@ -48,7 +48,8 @@ impl Theme {
     /// The built-in theme alone, whatever the book names: what `versus serve` falls back to
     /// when the book's theme cannot show its failure overlay.
     pub fn built_in() -> Theme {
-        Theme::assemble(Vec::new()).expect("the built-in theme's templates parse")
+        Theme::assemble(Vec::new(), &Strings::built_in())
+            .expect("the built-in theme's templates parse")
     }
 
     pub fn load(config: &Config) -> Result<Theme, Diagnostic> {
@@ -60,11 +61,14 @@ impl Theme {
             }
             book_files = read_dir_files(&config.root, &dir)?;
         }
-        Theme::assemble(book_files)
+        Theme::assemble(book_files, &config.strings)
     }
 
     /// The built-in theme with the book's files (path inside the theme, file) over it.
-    fn assemble(book_files: Vec<(String, ThemeFile)>) -> Result<Theme, Diagnostic> {
+    fn assemble(
+        book_files: Vec<(String, ThemeFile)>,
+        strings: &Strings,
+    ) -> Result<Theme, Diagnostic> {
         let mut files: BTreeMap<String, ThemeFile> = embedded::DEFAULT_THEME
             .iter()
             .map(|(path, bytes)| {
@@ -81,7 +85,7 @@ impl Theme {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([DEFAULT_PREFIX])
             .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;
-        register_strings(&mut tera, &config.strings);
+        register_strings(&mut tera, strings);
         let mut shown = BTreeMap::new();
         let mut templates = Vec::new();
         for (path, bytes) in embedded::DEFAULT_THEME {

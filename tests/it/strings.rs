@@ -8,15 +8,6 @@ use crate::harness::{Book, MINIMAL_TOML};
 const ENGLISH: &str = include_str!("../../themes/default/strings/en.toml");
 
 /// Keys whose texts are still written by code another change moves into templates.
-const NOT_YET_FROM_THE_CATALOGUE: &[&str] = &[
-    "section-link",
-    "output",
-    "not-applicable",
-    "serve-broken-title",
-    "serve-broken-text",
-    "serve-not-found",
-];
-
 fn with_book_settings(book: &Book, settings: &str, tables: &str) {
     book.write(
         "book.toml",
@@ -257,7 +248,7 @@ fn english() -> BTreeMap<String, Vec<String>> {
     };
     table
         .into_iter()
-        .filter(|(key, _)| key != "noun" && !NOT_YET_FROM_THE_CATALOGUE.contains(&key.as_str()))
+        .filter(|(key, _)| key != "noun")
         .map(|(key, value)| {
             let forms: Vec<String> = match value {
                 toml::Value::String(text) => vec![text],
