@@ -147,16 +147,24 @@ impl Strings {
     /// The text of `key` with its placeholders filled from `args` (`n` also picks the
     /// plural form), as plain text. For the build's own keys, which always exist.
     pub fn text(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let n = args
-            .iter()
-            .find(|(name, _)| *name == "n")
-            .and_then(|(_, v)| v.parse().ok());
-        let arg = |name: &str| {
+        self.text_as(key, args, str::to_string)
+    }
+
+    /// [`Strings::text`] in another format: `literal` escapes the catalogue's own text for
+    /// it, and `args` are already in it.
+    pub fn text_as(
+        &self,
+        key: &str,
+        args: &[(&str, &str)],
+        literal: impl Fn(&str) -> String,
+    ) -> String {
+        let value = |name: &str| {
             args.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
+                .find(|(arg, _)| *arg == name)
+                .map(|(_, value)| value.to_string())
         };
-        self.fill(key, n, arg, str::to_string)
+        let n = value("n").and_then(|n| n.parse().ok());
+        self.fill(key, n, value, literal)
             .unwrap_or_else(|err| panic!("versus's own use of a string: {err}"))
     }
 

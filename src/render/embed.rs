@@ -273,23 +273,16 @@ fn push_text(out: &mut String, link: &mut Option<(String, String)>, in_code: boo
     }
 }
 
-/// Escapes the characters that start reST inline markup.
 /// The text of `key` as reST: the catalogue's text escaped, `args` (reST already) as they are.
 fn rst_text(strings: &Strings, key: &str, args: &[(&str, String)]) -> String {
-    let n = args
+    let args: Vec<(&str, &str)> = args
         .iter()
-        .find(|(name, _)| *name == "n")
-        .and_then(|(_, v)| v.parse().ok());
-    let arg = |name: &str| {
-        args.iter()
-            .find(|(a, _)| *a == name)
-            .map(|(_, v)| v.clone())
-    };
-    strings
-        .fill(key, n, arg, escape_rst)
-        .unwrap_or_else(|err| panic!("versus's own use of a string: {err}"))
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    strings.text_as(key, &args, escape_rst)
 }
 
+/// Escapes the characters that start reST inline markup.
 fn escape_rst(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
