@@ -291,7 +291,7 @@ impl<'a> Markdown<'a> {
                 .into_offset_iter();
         let mut footnotes = lint::Footnotes::default();
         while let Some((event, range)) = events.next() {
-            see_footnote(&mut footnotes, &event, range.start);
+            see_footnote(&mut footnotes, &event, text, range.start);
             match event {
                 Event::Start(Tag::Heading {
                     level,
@@ -304,7 +304,7 @@ impl<'a> Markdown<'a> {
                         if matches!(event, Event::End(TagEnd::Heading(_))) {
                             break;
                         }
-                        see_footnote(&mut footnotes, &event, range.start);
+                        see_footnote(&mut footnotes, &event, text, range.start);
                         self.push_event(&mut inner, event, range, &index, &mut body.links);
                     }
                     let explicit = id.as_ref().map(|id| id.to_string());
@@ -355,13 +355,17 @@ impl<'a> Markdown<'a> {
             body.segments.push(Segment::Markup(markup));
         }
         drop(events);
+        let undefined_footnotes = footnotes
+            .undefined_references()
+            .into_iter()
+            .map(|(label, offset)| lint::undefined_footnote(shown, index.position(offset), &label));
         let unused = footnotes
             .unused()
             .map(|(label, offset)| lint::unused_footnote(shown, index.position(offset), &label));
         let undefined = broken.into_iter().map(|(offset, reference)| {
             lint::undefined_reference(shown, index.position(offset), &reference)
         });
-        body.warnings = unused.chain(undefined).collect();
+        body.warnings = unused.chain(undefined_footnotes).chain(undefined).collect();
         (body, problems)
     }
 
@@ -445,10 +449,16 @@ impl<'a> Markdown<'a> {
     }
 }
 
-fn see_footnote(footnotes: &mut lint::Footnotes, event: &Event, offset: usize) {
+fn see_footnote(footnotes: &mut lint::Footnotes, event: &Event, source: &str, offset: usize) {
     match event {
         Event::FootnoteReference(label) => footnotes.used(label),
         Event::Start(Tag::FootnoteDefinition(label)) => footnotes.defined(label, offset),
+        // A reference to a footnote nobody defined stays text, its `[` an event of its own.
+        Event::Text(text) if text.as_ref() == "[" => {
+            if let Some(label) = lint::footnote_label(source, offset) {
+                footnotes.undefined(label, offset);
+            }
+        }
         _ => {}
     }
 }
@@ -669,6 +679,32 @@ mod tests {
         assert_eq!(warnings[1].0, Position::new(7, 1));
         assert!(warnings[1].1.contains("`[nope]`"), "{warnings:?}");
         assert!(warnings[2].1.contains("`[u]`"), "{warnings:?}");
+    }
+
+    #[test]
+    fn references_to_footnotes_nobody_defined_are_reported_where_they_are() {
+        let md = Markdown::new(Path::new("a.md"), false);
+        let text = "Said[^gone], said[^kept] and \\[^escaped], `[^code]`.\n\n# Head[^also]\n\n[^kept]: Kept.\n";
+        let (body, problems) = md.body(Path::new("a.md"), text, 1, &[]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let warnings: Vec<_> = body
+            .warnings
+            .iter()
+            .map(|w| (w.position, w.message.as_str()))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                (
+                    Position::new(1, 5),
+                    "no footnote `[^gone]` is defined, so the reference is shown as text"
+                ),
+                (
+                    Position::new(3, 7),
+                    "no footnote `[^also]` is defined, so the reference is shown as text"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -460,6 +460,17 @@ fn a_reference_link_without_definition_is_a_warning_and_a_repeated_id_an_error()
 }
 
 #[test]
+fn a_reference_to_a_footnote_never_defined_is_a_warning_at_its_bracket() {
+    let (book, run) = page_run("Said so[^gone] and so[^kept].\n\n[^kept]: Kept.\n");
+    run.success()
+        .stderr_line("content/about.md:4:8: warning: no footnote `[^gone]` is defined, so the reference is shown as text");
+    book.run(&["check", "--deny-warnings"])
+        .failure(1)
+        .stderr_line("content/about.md:4:8: warning: no footnote `[^gone]` is defined, so the reference is shown as text")
+        .stderr_has("help: define it on a line of its own, `[^gone]: The note.`, or write `\\[^gone]` for the text");
+}
+
+#[test]
 fn an_email_autolink_in_front_matter_is_a_mailto_link_and_not_a_broken_file() {
     let book = Book::minimal();
     book.write(

@@ -106,11 +106,13 @@ pub(super) fn repeated_id(
     .with_help(help)
 }
 
-/// The footnotes a page defines and those it refers to, to find definitions never used.
+/// The footnotes a page defines and those it refers to, to find definitions never used and
+/// references to footnotes never defined.
 #[derive(Default)]
 pub(super) struct Footnotes {
     defined: Vec<(String, usize)>,
     used: BTreeSet<String>,
+    undefined: Vec<(String, usize)>,
 }
 
 impl Footnotes {
@@ -122,12 +124,46 @@ impl Footnotes {
         self.used.insert(label.to_string());
     }
 
+    /// A `[^label]` the parser left as text at `offset`: nothing defines it.
+    pub(super) fn undefined(&mut self, label: &str, offset: usize) {
+        self.undefined.push((label.to_string(), offset));
+    }
+
+    pub(super) fn undefined_references(&mut self) -> Vec<(String, usize)> {
+        std::mem::take(&mut self.undefined)
+    }
+
     pub(super) fn unused(self) -> impl Iterator<Item = (String, usize)> {
         let used = self.used;
         self.defined
             .into_iter()
             .filter(move |(label, _)| !used.contains(label))
     }
+}
+
+/// The label of the footnote reference at `offset` of `source` (`[^label]`), if one starts
+/// there and its bracket is not escaped.
+pub(super) fn footnote_label(source: &str, offset: usize) -> Option<&str> {
+    let (before, rest) = source.split_at(offset);
+    let backslashes = before.bytes().rev().take_while(|&b| b == b'\\').count();
+    if backslashes % 2 == 1 {
+        return None;
+    }
+    let label = rest.strip_prefix("[^")?;
+    let end = label.find(']')?;
+    let label = &label[..end];
+    (!label.is_empty() && !label.contains(char::is_whitespace)).then_some(label)
+}
+
+pub(super) fn undefined_footnote(shown: &Path, position: Position, label: &str) -> Diagnostic {
+    Diagnostic::warning(
+        shown,
+        position,
+        format!("no footnote `[^{label}]` is defined, so the reference is shown as text"),
+    )
+    .with_help(format!(
+        "define it on a line of its own, `[^{label}]: The note.`, or write `\\[^{label}]` for the text"
+    ))
 }
 
 pub(super) fn unused_footnote(shown: &Path, position: Position, label: &str) -> Diagnostic {
