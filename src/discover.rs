@@ -152,16 +152,34 @@ fn classify(relative: &Path) -> SourceKind {
     }
 }
 
-/// Every file below `dir`, sorted, as (path relative to `dir` with `/` separators, full path).
-pub fn files_below(dir: &Path) -> Result<Vec<(String, PathBuf)>, walkdir::Error> {
-    let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
+/// The files below a folder other than the content (a theme's), as [`files_below`] finds them.
+#[derive(Debug, Default)]
+pub struct FilesBelow {
+    /// (path relative to the folder with `/` separators, full path), sorted.
+    pub files: Vec<(String, PathBuf)>,
+    /// Symbolic links, which are not followed: the caller says so.
+    pub links: Vec<PathBuf>,
+}
+
+/// Every file below `dir` but hidden ones (`.name`, and `name~` backups: an editor's swap
+/// and backup files sit next to the file being edited), and the symbolic links apart.
+pub fn files_below(dir: &Path) -> Result<FilesBelow, walkdir::Error> {
+    let mut below = FilesBelow::default();
+    let entries = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in entries {
         let entry = entry?;
-        if entry.file_type().is_file() {
+        if entry.file_type().is_symlink() {
+            below.links.push(entry.path().to_path_buf());
+        } else if entry.file_type().is_file() {
             let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
             let name: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
-            files.push((name.join("/"), entry.path().to_path_buf()));
+            below
+                .files
+                .push((name.join("/"), entry.path().to_path_buf()));
         }
     }
-    Ok(files)
+    Ok(below)
 }

@@ -232,14 +232,25 @@ fn unknown_theme(root: &Path, name: &str, position: Position) -> Diagnostic {
 }
 
 fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, ThemeFile)>, Diagnostic> {
-    let files = crate::discover::files_below(dir).map_err(|err| {
+    let below = crate::discover::files_below(dir).map_err(|err| {
         Diagnostic::error(
             display_path(root, dir),
             Position::NONE,
             format!("cannot read the theme: {err}"),
         )
     })?;
-    files
+    if let Some(link) = below.links.first() {
+        return Err(Diagnostic::error(
+            display_path(root, link),
+            Position::NONE,
+            "a symbolic link; versus does not follow links in a theme",
+        )
+        .with_help(
+            "put the file itself here (a copy), so the book builds the same wherever it is",
+        ));
+    }
+    below
+        .files
         .into_iter()
         .map(|(name, path)| {
             let shown = display_path(root, &path);

@@ -35,6 +35,47 @@ fn a_book_template_overrides_one_file_and_can_extend_the_default() {
 }
 
 #[test]
+fn editor_swap_and_backup_files_in_a_theme_are_ignored() {
+    let book = Book::minimal();
+    with_theme(&book);
+    // What vim and emacs leave next to a template while it is being edited.
+    book.write(
+        "themes/mine/templates/.toc.html.swp",
+        b"b0VIM 9.0\0\0{% broken",
+    )
+    .write("themes/mine/templates/toc.html~", "{% broken")
+    .write(
+        "themes/mine/templates/toc.html",
+        "<p class=\"mine\">toc</p>\n",
+    );
+    book.build().success();
+    assert!(
+        book.read("public/models/alpha/index.html")
+            .contains("<p class=\"mine\">toc</p>")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_a_theme_is_an_error_not_a_silent_skip() {
+    let book = Book::minimal();
+    with_theme(&book);
+    book.write("shared/toc.html", "<p>shared</p>\n");
+    std::fs::create_dir_all(book.path().join("themes/mine/templates")).unwrap();
+    std::os::unix::fs::symlink(
+        book.path().join("shared/toc.html"),
+        book.path().join("themes/mine/templates/toc.html"),
+    )
+    .unwrap();
+    book.build()
+        .failure(1)
+        .stderr_line(
+            "themes/mine/templates/toc.html: error: a symbolic link; versus does not follow links in a theme",
+        )
+        .stderr_has("help: put the file itself here (a copy)");
+}
+
+#[test]
 fn a_book_static_file_replaces_the_default_one() {
     let book = Book::minimal();
     with_theme(&book);
