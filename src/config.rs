@@ -367,6 +367,18 @@ fn resolve(
             ),
         );
     }
+    if let Some(name) = &raw.build.theme
+        && !is_theme_name(name.get_ref())
+    {
+        problems.push(
+            Diagnostic::error(
+                BOOK_FILE,
+                index.position(name.span().start),
+                format!("theme {:?} is not a folder name", name.get_ref()),
+            )
+            .with_help("a theme is a folder of themes/, named by its name alone: theme = \"mine\" for themes/mine/"),
+        );
+    }
     let base_url = match (&overrides.base_url, raw.build.base_url) {
         (Some(url), _) => check_base_url(url, FLAG_BASE_URL, Position::NONE, &mut problems),
         (None, Some(url)) => {
@@ -392,11 +404,29 @@ fn resolve(
         }
     });
     let style = style::resolve(raw.style, &root.join(&content), index, &mut problems);
-    let language = raw
-        .book
-        .language
-        .as_ref()
-        .map_or("en".to_string(), |l| l.get_ref().clone());
+    let language = match &raw.book.language {
+        None => "en".to_string(),
+        Some(tag) if strings::is_language_tag(tag.get_ref()) => tag.get_ref().clone(),
+        Some(tag) => {
+            let help = if tag.get_ref().contains('_') {
+                format!(
+                    "write it with hyphens: language = \"{}\"",
+                    tag.get_ref().replace('_', "-")
+                )
+            } else {
+                "a language tag is a language code and optional parts, with hyphens: \"en\", \"fr\", \"fr-CA\", \"pt-BR\"".to_string()
+            };
+            problems.push(
+                Diagnostic::error(
+                    BOOK_FILE,
+                    index.position(tag.span().start),
+                    format!("`language` is not a language tag: {:?}", tag.get_ref()),
+                )
+                .with_help(help),
+            );
+            "en".to_string()
+        }
+    };
     let strings = strings::resolve(
         strings::Settings {
             root,
@@ -405,7 +435,7 @@ fn resolve(
                 .theme
                 .as_ref()
                 .map(|t| t.get_ref().as_str())
-                .filter(|name| *name != "default"),
+                .filter(|name| *name != "default" && is_theme_name(name)),
             language: &language,
             language_at: raw
                 .book
@@ -637,18 +667,69 @@ fn check_base_url(
     position: Position,
     problems: &mut Diagnostics,
 ) -> Option<String> {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        problems.push(
-            Diagnostic::error(source, position, format!("base-url {url:?} is not absolute"))
-                .with_help("give the full address the site is published at, e.g. \"https://example.org/docs/\""),
-        );
-        return None;
+    match base_url_problem(url) {
+        Some((message, help)) => {
+            problems.push(
+                Diagnostic::error(source, position, format!("base-url {url:?} {message}"))
+                    .with_help(help),
+            );
+            None
+        }
+        None => {
+            let mut url = url.to_string();
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            Some(url)
+        }
     }
-    let mut url = url.to_string();
-    if !url.ends_with('/') {
-        url.push('/');
+}
+
+/// Whether `name` names a folder directly inside themes/ (not a path that leaves it).
+fn is_theme_name(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// What is wrong with `url` as the address a site is published at, if anything: every page's
+/// canonical link, the sitemap and the 404 page's links start with it.
+fn base_url_problem(url: &str) -> Option<(&'static str, &'static str)> {
+    const EXAMPLE: &str =
+        "give the full address the site is published at, e.g. \"https://example.org/docs/\"";
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return Some(("is not an http:// or https:// address", EXAMPLE));
+    };
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '\\' | '"' | '<' | '>'))
+    {
+        return Some((
+            "has a space, a backslash, a quote or an angle bracket",
+            "write spaces as %20, and use `/` between folders",
+        ));
     }
-    Some(url)
+    if url.contains(['?', '#']) {
+        return Some((
+            "has a query or a fragment",
+            "the site's pages are added after the base-url, so it ends with a folder: drop what follows `?` or `#`",
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.contains('@') {
+        return Some((
+            "has a user name or password",
+            "the base-url is written into every page and the sitemap: leave credentials out",
+        ));
+    }
+    if host.is_empty() || host.starts_with(':') {
+        return Some(("has no host", EXAMPLE));
+    }
+    None
 }
 
 fn resolve_dimensions(

@@ -31,6 +31,9 @@ const NOUN_PLACEHOLDERS: &[&str] = &["noun", "nouns", "Noun", "Nouns"];
 /// The key of the noun itself.
 const NOUN: &str = "noun";
 
+/// The longest noun, in characters: it goes into every caption and status message.
+const NOUN_LIMIT: usize = 60;
+
 /// The texts the theme's scripts show, given to them as JSON on every page and fragment.
 const SCRIPT_KEYS: &[&str] = &[
     "copy",
@@ -241,6 +244,30 @@ fn next_placeholder(text: &str) -> Option<(usize, &str, usize)> {
     None
 }
 
+/// The first brace of `text` that no placeholder accounts for (`{`, `{ n }`, `}`), if any.
+fn stray_brace(text: &str) -> Option<char> {
+    let mut rest = text;
+    while let Some((start, _, end)) = next_placeholder(rest) {
+        if let Some(brace) = rest[..start].chars().find(|c| matches!(c, '{' | '}')) {
+            return Some(brace);
+        }
+        rest = &rest[end..];
+    }
+    rest.chars().find(|c| matches!(c, '{' | '}'))
+}
+
+/// Whether `tag` is a language tag as BCP 47 writes them (`en`, `fr-CA`, `zh-Hant-TW`); a
+/// malformed one would reach `<html lang>` and make the browser's plural rules throw.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
 fn placeholders(text: &Text) -> BTreeSet<&str> {
     let mut found = BTreeSet::new();
     for form in text.forms() {
@@ -251,6 +278,25 @@ fn placeholders(text: &Text) -> BTreeSet<&str> {
         }
     }
     found
+}
+
+/// For every key, the arguments a template may give it: its English text's placeholders
+/// (not the noun's, which versus fills in), and `n` when the text has plural forms.
+pub fn arguments() -> BTreeMap<String, BTreeSet<String>> {
+    english()
+        .into_iter()
+        .map(|(key, text)| {
+            let mut names: BTreeSet<String> = placeholders(&text)
+                .into_iter()
+                .filter(|name| !NOUN_PLACEHOLDERS.contains(name))
+                .map(str::to_string)
+                .collect();
+            if matches!(text, Text::Plural(_)) {
+                names.insert("n".to_string());
+            }
+            (key, names)
+        })
+        .collect()
 }
 
 /// The English catalogue, which has every key.
@@ -342,45 +388,62 @@ pub fn resolve(
 ) -> Strings {
     let english = english();
     let mut texts = english.clone();
-    let primary = settings.language.split(['-', '_']).next().unwrap_or("");
+    // Language tags are case-insensitive: `FR` and `fr-ca` read the same catalogues.
+    let tag = settings.language.to_ascii_lowercase();
+    let primary = tag.split('-').next().unwrap_or("").to_string();
     let theme_dir = settings
         .theme
         .map(|name| settings.root.join("themes").join(name).join("strings"));
-    let theme_file = |language: &str| {
-        let path = theme_dir.as_ref()?.join(format!("{language}.toml"));
-        path.is_file().then_some(path)
-    };
-    let candidates = [settings.language, primary];
-    let chosen = candidates.iter().find(|language| {
-        SHIPPED.iter().any(|(name, _)| name == *language) || theme_file(language).is_some()
-    });
-    let chosen = match chosen {
-        Some(language) => *language,
-        None => {
-            let theme = settings.theme.unwrap_or("<name>");
-            problems.push(
-                Diagnostic::warning(
-                    book,
-                    settings.language_at.unwrap_or(Position::START),
-                    format!("there is no catalogue of strings for language {:?}: readers see English", settings.language),
-                )
-                .with_help(format!(
-                    "add themes/{theme}/strings/{}.toml (with `theme = \"{theme}\"` under [build]) or translate the strings in [strings]; versus ships {}",
-                    settings.language,
-                    SHIPPED.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", "),
-                )),
-            );
-            "en"
-        }
-    };
-    if chosen != "en"
-        && let Some(shipped) = shipped(chosen)
-    {
+    // The theme's catalogues for the language, from the most general: `fr`, then `fr-CA`
+    // (named as the book writes the tag, or in lower case).
+    let mut names = vec![primary.clone()];
+    if tag != primary {
+        names.push(settings.language.to_string());
+        names.push(tag.clone());
+    }
+    names.dedup();
+    let theme_files: Vec<std::path::PathBuf> = names
+        .iter()
+        .filter_map(|name| {
+            let path = theme_dir.as_ref()?.join(format!("{name}.toml"));
+            // Whatever is there, readable or not, is the writer's catalogue: reading it says
+            // what is wrong with it.
+            path.symlink_metadata().is_ok().then_some(path)
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let shipped_layer = (primary != "en").then(|| shipped(&primary)).flatten();
+    let covered = english
+        .keys()
+        .all(|key| key == NOUN || settings.overrides.keys().any(|k| k.get_ref() == key));
+    if primary != "en" && shipped_layer.is_none() && theme_files.is_empty() && !covered {
+        let theme = settings.theme.unwrap_or("<name>");
+        problems.push(
+            Diagnostic::warning(
+                book,
+                settings.language_at.unwrap_or(Position::START),
+                format!(
+                    "there is no catalogue of strings for language {:?}: readers see English",
+                    settings.language
+                ),
+            )
+            .with_help(format!(
+                "add themes/{theme}/strings/{primary}.toml (with `theme = \"{theme}\"` under [build]) or translate every string in [strings]; versus ships {}",
+                SHIPPED
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+        );
+    }
+    if let Some(shipped) = shipped_layer {
         texts.extend(shipped);
     }
-    if let Some(path) = theme_file(chosen) {
-        let shown = crate::diagnostic::display_path(settings.root, &path);
-        match read_catalogue(&path, &shown) {
+    for path in &theme_files {
+        let shown = crate::diagnostic::display_path(settings.root, path);
+        match read_catalogue(path, &shown) {
             Ok((text, raw)) => {
                 let file_index = LineIndex::new(&text, 1);
                 match raw {
@@ -400,6 +463,11 @@ pub fn resolve(
             Err(problem) => problems.push(problem),
         }
     }
+    let overridden_noun = settings
+        .overrides
+        .keys()
+        .find(|key| key.get_ref() == NOUN)
+        .map(|key| index.position(key.span().start));
     apply(
         &mut texts,
         &english,
@@ -408,6 +476,19 @@ pub fn resolve(
         problems,
     );
     if let Some(noun) = settings.noun {
+        if let Some(twice) = overridden_noun {
+            problems.push(
+                Diagnostic::error(
+                    book,
+                    index.position(noun.span().start),
+                    "the noun is set twice: as `noun` in [book] and in [strings]",
+                )
+                .with_help(format!(
+                    "keep one of them (the other is at line {})",
+                    twice.line
+                )),
+            );
+        }
         match noun_text(noun.get_ref()) {
             Ok(text) => {
                 texts.insert(NOUN.to_string(), text);
@@ -430,6 +511,19 @@ fn read_catalogue(
     path: &Path,
     shown: &Path,
 ) -> Result<(String, Result<RawStrings, toml::de::Error>), Diagnostic> {
+    if path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(Diagnostic::error(
+            shown,
+            Position::NONE,
+            "a symbolic link; versus does not follow links in a theme",
+        )
+        .with_help(
+            "put the file itself here (a copy), so the book builds the same wherever it is",
+        ));
+    }
     let bytes =
         crate::input::read_limited(path, crate::input::THEME_FILE_LIMIT).map_err(|err| {
             Diagnostic::error(shown, Position::NONE, format!("cannot read: {err}"))
@@ -462,8 +556,16 @@ fn noun_text(value: &toml::Value) -> Result<Text, String> {
         toml::Value::String(_) => return Err("is empty".to_string()),
         other => to_text(other)?,
     };
-    if text.forms().any(|form| next_placeholder(form).is_some()) {
-        return Err("cannot have placeholders".to_string());
+    if text.forms().any(|form| form.trim().is_empty()) {
+        return Err("has an empty form".to_string());
+    }
+    if text.forms().any(|form| form.chars().count() > NOUN_LIMIT) {
+        return Err(format!(
+            "is longer than {NOUN_LIMIT} characters; it is put into every caption and message"
+        ));
+    }
+    if text.forms().any(|form| form.contains(['{', '}'])) {
+        return Err("cannot have placeholders or braces".to_string());
     }
     Ok(text)
 }
@@ -511,6 +613,18 @@ fn apply(
                 continue;
             }
         };
+        if let Some(form) = text.forms().find(|form| stray_brace(form).is_some()) {
+            let brace = stray_brace(form).unwrap_or('{');
+            problems.push(
+                Diagnostic::error(
+                    source.path,
+                    value_at,
+                    format!("`{key}` has a `{brace}` that is not part of a placeholder"),
+                )
+                .with_help("a placeholder is a name in braces with no spaces, {name}; a text has no other braces"),
+            );
+            continue;
+        }
         let allowed: BTreeSet<&str> = placeholders(known)
             .into_iter()
             .chain(
@@ -640,8 +754,67 @@ mod tests {
                 if let Text::Plural(forms) = text {
                     assert!(forms.contains_key("other"), "{language}: `{key}`");
                 }
+                for form in text.forms() {
+                    assert_eq!(stray_brace(form), None, "{language}: `{key}`");
+                }
             }
         }
+    }
+
+    #[test]
+    fn braces_that_are_not_placeholders_are_found() {
+        for text in [
+            "Copy {",
+            "Nothing for {query",
+            "{}",
+            "Link { n }",
+            "{{n}}",
+            "x}",
+            "{n}}",
+        ] {
+            assert!(stray_brace(text).is_some(), "{text}");
+        }
+        for text in ["{n} of {total}", "plain", "{Nouns}: {n}"] {
+            assert_eq!(stray_brace(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn language_tags_are_checked_and_read_in_any_case() {
+        for tag in ["en", "fr", "fr-CA", "FR", "zh-Hant-TW", "gsw", "de-1996"] {
+            assert!(is_language_tag(tag), "{tag}");
+        }
+        for tag in [
+            "",
+            "fr_CA",
+            "en-",
+            "fr--",
+            "../x",
+            "fr\n",
+            "/tmp/x",
+            "e",
+            "toolong-x",
+            "fr-abcdefghi",
+        ] {
+            assert!(!is_language_tag(tag), "{tag:?}");
+        }
+        let (upper, problems) = strings("FR", "");
+        assert!(problems.into_sorted().is_empty());
+        assert_eq!(upper.text("menu", &[]), "Menu");
+        assert_eq!(upper.text("pros", &[]), "Avantages");
+    }
+
+    #[test]
+    fn a_language_without_catalogue_is_not_a_warning_when_strings_translate_everything() {
+        let every: String = english()
+            .keys()
+            .filter(|key| *key != NOUN)
+            .map(|key| format!("{key} = {{ other = \"x\" }}\n"))
+            .collect();
+        let (_, problems) = strings("de", &every);
+        assert!(problems.into_sorted().is_empty());
+        let (_, problems) = strings("de", "menu = \"Menü\"\n");
+        assert_eq!(problems.into_sorted().len(), 1);
     }
 
     #[test]
@@ -667,7 +840,10 @@ mod tests {
         let (en, _) = strings("en", "noun = \"format\"");
         assert_eq!(en.text("nav-models", &[]), "Formats");
         assert_eq!(
-            en.text("matrix-caption", &[("n", "1"), ("dimensions", "2")]),
+            en.text(
+                "matrix-caption",
+                &[("n", "1"), ("dimensions", "2 dimensions")]
+            ),
             "1 format compared on 2 dimensions"
         );
     }
@@ -706,9 +882,20 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_filled_and_braces_otherwise_kept() {
-        let (en, _) = strings("en", "copy = \"{ not one } {Noun}\"");
-        assert_eq!(en.text("copy", &[]), "{ not one } Model");
+    fn placeholders_are_filled_and_other_braces_refused() {
+        let (en, problems) = strings("en", "copy = \"{Noun}\"\nmenu = \"{ not one } {Noun}\"");
+        assert_eq!(en.text("copy", &[]), "Model");
+        let shown: Vec<String> = problems
+            .into_sorted()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert!(
+            shown[0].contains(
+                "book.toml:2:8: error: `menu` has a `{` that is not part of a placeholder"
+            ),
+            "{shown:?}"
+        );
         let missing = en.fill("matrix-sort", None, |_| None, str::to_string);
         assert_eq!(
             missing,

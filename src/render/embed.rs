@@ -85,7 +85,14 @@ fn matrix_rst(site: &Site, link: &dyn Fn(&Model) -> String, at: usize, root: &st
         "matrix-caption",
         &[
             ("n", view.rows.len().to_string()),
-            ("dimensions", view.dimensions.len().to_string()),
+            (
+                "dimensions",
+                rst_text(
+                    strings,
+                    "matrix-dimension-count",
+                    &[("n", view.dimensions.len().to_string())],
+                ),
+            ),
         ],
     );
     let _ = writeln!(out, ".. list-table:: {caption}{as_of}");

@@ -174,9 +174,43 @@ impl Theme {
 /// theme's scripts read their texts from.
 fn register_strings(tera: &mut Tera, strings: &Strings) {
     let for_t = strings.clone();
+    let arguments = crate::config::strings::arguments();
     tera.register_function("t", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let key = kwargs.must_get::<&str>("k")?;
-        let n = kwargs.get::<i64>("n")?;
+        let fail = |message: String| tera::Error::message(format!("t(k=\"{key}\"): {message}"));
+        // An unknown key is reported by `fill`, with a suggestion.
+        if let Some(allowed) = arguments.get(key) {
+            for (name, value) in kwargs.iter() {
+                let name = name.as_str().unwrap_or_default();
+                if name == "k" {
+                    continue;
+                }
+                if !allowed.contains(name) {
+                    let takes = if allowed.is_empty() {
+                        "it takes no arguments".to_string()
+                    } else {
+                        let names: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                        format!("it takes {}", names.join(", "))
+                    };
+                    return Err(fail(format!(
+                        "`{name}` is not an argument of this text; {takes}"
+                    )));
+                }
+                if !(value.is_string() || value.is_number()) {
+                    return Err(fail(format!(
+                        "`{name}` must be text or a number, not {}",
+                        value.name()
+                    )));
+                }
+            }
+        }
+        let n = match kwargs.get::<Value>("n")? {
+            None => None,
+            Some(n) => match n.as_i64() {
+                Some(n) if n >= 0 => Some(n),
+                _ => return Err(fail(format!("`n` must be a count (0, 1, 2...), not {n}"))),
+            },
+        };
         let arg = |name: &str| {
             let value = kwargs.get::<Value>(name).ok()??;
             let text = match value.as_str() {

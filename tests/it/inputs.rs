@@ -139,6 +139,51 @@ fn a_bad_base_url_flag_is_blamed_on_the_flag() {
     let book = Book::minimal();
     run_bounded(&book, &["build", "--base-url", "example.org"])
         .failure(1)
-        .stderr_line("--base-url: error: base-url \"example.org\" is not absolute")
+        .stderr_line(
+            "--base-url: error: base-url \"example.org\" is not an http:// or https:// address",
+        )
         .stderr_has("  help: ");
+}
+
+#[test]
+fn a_base_url_that_would_break_every_published_link_is_refused() {
+    let book = Book::minimal();
+    for (url, says) in [
+        (
+            "https://x.github.io/book/?q=1#top",
+            "has a query or a fragment",
+        ),
+        ("https:///book/", "has no host"),
+        (
+            "https://me:secret@x.org/book/",
+            "has a user name or password",
+        ),
+        (
+            "https://x.org/a b/",
+            "has a space, a backslash, a quote or an angle bracket",
+        ),
+        ("ftp://x.org/book/", "is not an http:// or https:// address"),
+    ] {
+        run_bounded(&book, &["build", "--base-url", url])
+            .failure(1)
+            .stderr_line(&format!("--base-url: error: base-url {url:?} {says}"));
+    }
+    run_bounded(&book, &["build", "--base-url", "https://x.org:8080/book"]).success();
+    assert!(
+        book.read("public/sitemap.xml")
+            .contains("<loc>https://x.org:8080/book/</loc>")
+    );
+}
+
+#[test]
+fn a_theme_is_named_not_given_as_a_path() {
+    let book = Book::minimal();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        format!("[build]\ntheme = \"../elsewhere\"\n\n{toml}"),
+    );
+    run_bounded(&book, &["build"])
+        .failure(1)
+        .stderr_line("book.toml:2:9: error: theme \"../elsewhere\" is not a folder name");
 }

@@ -432,3 +432,94 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_malformed_language_tag_is_an_error_and_case_does_not_matter() {
+    let book = Book::minimal();
+    with_book_settings(&book, "language = \"fr_CA\"\n", "");
+    book.build()
+        .failure(1)
+        .stderr_has("error: `language` is not a language tag: \"fr_CA\"")
+        .stderr_has("help: write it with hyphens: language = \"fr-CA\"");
+    with_book_settings(&book, "language = \"../../secret\"\n", "");
+    book.build()
+        .failure(1)
+        .stderr_has("error: `language` is not a language tag: \"../../secret\"");
+    with_book_settings(&book, "language = \"FR\"\n", "");
+    book.build().success();
+    assert!(
+        book.read("public/models/alpha/index.html")
+            .contains("Avantages")
+    );
+}
+
+#[test]
+fn a_regional_theme_catalogue_sits_on_its_language_not_on_english() {
+    let book = Book::minimal();
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        toml.replacen("[book]\n", "[book]\nlanguage = \"fr-CA\"\n", 1)
+            + "\n[build]\ntheme = \"mine\"\n",
+    );
+    book.write(
+        "themes/mine/strings/fr-CA.toml",
+        "skip-link = \"Passer au contenu\"\n",
+    );
+    book.build().success();
+    let page = book.read("public/models/alpha/index.html");
+    assert!(page.contains("Passer au contenu"), "the regional text");
+    assert!(
+        page.contains("Avantages"),
+        "the rest from the shipped French"
+    );
+}
+
+#[test]
+fn nouns_and_texts_that_would_read_wrong_are_refused() {
+    let book = Book::minimal();
+    with_book_settings(&book, "noun = { one = \"\", other = \"\" }\n", "");
+    book.build()
+        .failure(1)
+        .stderr_has("`noun` has an empty form");
+    with_book_settings(
+        &book,
+        "noun = \"widget\"\n",
+        "[strings]\nnoun = \"gadget\"\n",
+    );
+    book.build()
+        .failure(1)
+        .stderr_has("the noun is set twice: as `noun` in [book] and in [strings]");
+    with_book_settings(
+        &book,
+        "",
+        "[strings]\nmatrix-caption = \"{{n}} {nouns} on {dimensions}} {\"\n",
+    );
+    book.build()
+        .failure(1)
+        .stderr_has("`matrix-caption` has a `{` that is not part of a placeholder");
+}
+
+#[test]
+fn one_dimension_is_not_dimensions() {
+    let book = Book::minimal();
+    let toml = book.read("book.toml");
+    let one = toml[..toml.rfind("[[dimension]]").unwrap()].to_string();
+    book.write("book.toml", one);
+    for model in ["alpha", "beta"] {
+        let page = book.read(&format!("content/models/{model}.md"));
+        let kept: String = page
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("api:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        book.write(&format!("content/models/{model}.md"), kept);
+    }
+    book.build().success();
+    assert!(
+        book.read("public/matrix/index.html")
+            .contains("2 models compared on 1 dimension<"),
+        "{}",
+        book.read("public/matrix/index.html")
+    );
+}
