@@ -159,6 +159,9 @@ pub struct Overrides {
     pub at: Option<String>,
     /// Build pages marked `draft: true` too (`check --drafts`, `serve`).
     pub drafts: bool,
+    /// `--language LANG`: the site's language and catalogue of strings instead of
+    /// `[book] language` (the Sphinx extension passes the documentation's).
+    pub language: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -404,28 +407,42 @@ fn resolve(
         }
     });
     let style = style::resolve(raw.style, &root.join(&content), index, &mut problems);
-    let language = match &raw.book.language {
+    let own_language = match &raw.book.language {
         None => "en".to_string(),
         Some(tag) if strings::is_language_tag(tag.get_ref()) => tag.get_ref().clone(),
         Some(tag) => {
-            let help = if tag.get_ref().contains('_') {
-                format!(
-                    "write it with hyphens: language = \"{}\"",
-                    tag.get_ref().replace('_', "-")
-                )
-            } else {
-                "a language tag is a language code and optional parts, with hyphens: \"en\", \"fr\", \"fr-CA\", \"pt-BR\"".to_string()
-            };
             problems.push(
                 Diagnostic::error(
                     BOOK_FILE,
                     index.position(tag.span().start),
                     format!("`language` is not a language tag: {:?}", tag.get_ref()),
                 )
-                .with_help(help),
+                .with_help(language_tag_help(tag.get_ref(), "language = ")),
             );
             "en".to_string()
         }
+    };
+    let language = match &overrides.language {
+        None => own_language.clone(),
+        Some(tag) if strings::is_language_tag(tag) => tag.clone(),
+        Some(tag) => {
+            problems.push(
+                Diagnostic::error(
+                    FLAG_LANGUAGE,
+                    Position::NONE,
+                    format!("{tag:?} is not a language tag"),
+                )
+                .with_help(language_tag_help(tag, "--language ")),
+            );
+            own_language.clone()
+        }
+    };
+    // `noun` and `[strings]` are written in the book's own language: a build in another one
+    // takes that language's words from its catalogue instead of mixing the two.
+    let (noun, string_overrides) = if same_language(&language, &own_language) {
+        (raw.book.noun, raw.strings)
+    } else {
+        (None, strings::RawStrings::new())
     };
     let strings = strings::resolve(
         strings::Settings {
@@ -442,8 +459,9 @@ fn resolve(
                 .language
                 .as_ref()
                 .map(|l| index.position(l.span().start)),
-            noun: raw.book.noun,
-            overrides: raw.strings,
+            language_flag: overrides.language.is_some().then_some(FLAG_LANGUAGE),
+            noun,
+            overrides: string_overrides,
         },
         Path::new(BOOK_FILE),
         index,
@@ -658,6 +676,20 @@ fn folder_setting(
     Some(PathBuf::from(value.into_inner()))
 }
 
+/// Where a `--language` given on the command line is blamed.
+const FLAG_LANGUAGE: &str = "--language";
+
+/// Whether two language tags name the same language (`fr`, `fr-CA` and `FR_fr` do).
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |tag: &str| {
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    primary(a) == primary(b)
+}
+
 /// Where a `--base-url` given on the command line is blamed.
 const FLAG_BASE_URL: &str = "--base-url";
 
@@ -682,6 +714,18 @@ fn check_base_url(
             }
             Some(url)
         }
+    }
+}
+
+/// What to write instead of `tag`, which is not a language tag, after `setting`.
+fn language_tag_help(tag: &str, setting: &str) -> String {
+    if tag.contains('_') {
+        format!(
+            "write it with hyphens: {setting}\"{}\"",
+            tag.replace('_', "-")
+        )
+    } else {
+        "a language tag is a language code and optional parts, with hyphens: \"en\", \"fr\", \"fr-CA\", \"pt-BR\"".to_string()
     }
 }
 

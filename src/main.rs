@@ -41,9 +41,15 @@ enum Command {
         /// under [versions] in book.toml (default: the current one).
         #[arg(long, value_name = "VERSION")]
         at: Option<String>,
+        /// Build in this language instead of `language` in book.toml: its catalogue of
+        /// strings and the pages' `lang` (see `versus languages`).
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
         #[command(flatten)]
         cache: CacheArgs,
     },
+    /// List the languages versus ships a catalogue of strings for, one per line.
+    Languages,
     /// Empty the build cache (highlighted code kept between builds).
     Clean {
         /// The book's root folder (where book.toml is).
@@ -139,10 +145,24 @@ fn main() -> ExitCode {
             dest,
             base_url,
             at,
+            language,
             cache,
         } => {
             let cache = cache.dir(&dir);
-            build(dir, dest, base_url, at, cache)
+            let overrides = Overrides {
+                output_dir: dest.map(from_working_dir),
+                base_url,
+                at,
+                drafts: false,
+                language,
+            };
+            build(dir, overrides, cache)
+        }
+        Command::Languages => {
+            for language in versus::config::strings::shipped_languages() {
+                println!("{language}");
+            }
+            ExitCode::SUCCESS
         }
         Command::Clean { dir, cache_dir } => clean(&dir, cache_dir),
         Command::Check {
@@ -383,20 +403,7 @@ fn clean(dir: &Path, cache_dir: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn build(
-    dir: PathBuf,
-    dest: Option<PathBuf>,
-    base_url: Option<String>,
-    at: Option<String>,
-    cache_dir: Option<PathBuf>,
-) -> ExitCode {
-    let output_dir = dest.map(from_working_dir);
-    let overrides = Overrides {
-        output_dir,
-        base_url,
-        at,
-        drafts: false,
-    };
+fn build(dir: PathBuf, overrides: Overrides, cache_dir: Option<PathBuf>) -> ExitCode {
     let cache = cache_dir.map_or_else(Default::default, |cache_dir| {
         versus::render::highlight::Cache::open(&cache_dir)
     });

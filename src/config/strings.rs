@@ -22,6 +22,11 @@ const SHIPPED: &[(&str, &str)] = &[
     ("fr", include_str!("../../themes/default/strings/fr.toml")),
 ];
 
+/// The languages versus ships a catalogue for (`versus languages` prints them).
+pub fn shipped_languages() -> impl Iterator<Item = &'static str> {
+    SHIPPED.iter().map(|(name, _)| *name)
+}
+
 /// The plural categories a text may have forms for (CLDR's).
 const CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
@@ -374,6 +379,9 @@ pub struct Settings<'a> {
     pub language: &'a str,
     /// Where `language` is set, if it is.
     pub language_at: Option<Position>,
+    /// The command-line flag that gave `language`, if one did: an explicit request, so a
+    /// language without a catalogue is an error blamed on the flag, not a warning.
+    pub language_flag: Option<&'a str>,
     pub noun: Option<Spanned<toml::Value>>,
     pub overrides: RawStrings,
 }
@@ -417,7 +425,24 @@ pub fn resolve(
     let covered = english
         .keys()
         .all(|key| key == NOUN || settings.overrides.keys().any(|k| k.get_ref() == key));
-    if primary != "en" && shipped_layer.is_none() && theme_files.is_empty() && !covered {
+    let shipped_list = || shipped_languages().collect::<Vec<_>>().join(", ");
+    let no_catalogue = primary != "en" && shipped_layer.is_none() && theme_files.is_empty();
+    if no_catalogue && let Some(flag) = settings.language_flag {
+        problems.push(
+            Diagnostic::error(
+                flag,
+                Position::NONE,
+                format!(
+                    "there is no catalogue of strings for language {:?}",
+                    settings.language
+                ),
+            )
+            .with_help(format!(
+                "versus ships {} (a regional tag such as fr-CA uses its language's); a theme adds one as themes/<name>/strings/<language>.toml",
+                shipped_list()
+            )),
+        );
+    } else if no_catalogue && !covered {
         let theme = settings.theme.unwrap_or("<name>");
         problems.push(
             Diagnostic::warning(
@@ -430,11 +455,7 @@ pub fn resolve(
             )
             .with_help(format!(
                 "add themes/{theme}/strings/{primary}.toml (with `theme = \"{theme}\"` under [build]) or translate every string in [strings]; versus ships {}",
-                SHIPPED
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                shipped_list(),
             )),
         );
     }
@@ -719,6 +740,7 @@ mod tests {
                 theme: None,
                 language,
                 language_at: None,
+                language_flag: None,
                 noun: None,
                 overrides: raw,
             },

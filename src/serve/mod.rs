@@ -169,6 +169,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         at: None,
         // The preview shows drafts, each with a banner.
         drafts: true,
+        language: None,
     };
     shared.finish_build(
         &root,

@@ -189,6 +189,95 @@ fn a_language_without_a_catalogue_warns_and_shows_english() {
 }
 
 #[test]
+fn build_language_overrides_the_books_language_for_one_build() {
+    let book = Book::minimal();
+    with_book_settings(
+        &book,
+        "noun = \"format\"",
+        "[strings]\nmatrix-transpose = \"Flip it\"\n",
+    );
+    book.build().success();
+    let english = book.read("public/embed/matrix.html");
+    assert!(english.contains(">Flip it</button>"), "{english}");
+    let english_data = book.read("public/embed/data.json");
+
+    book.run(&["build", "--language", "fr"]).success();
+    let matrix = book.read("public/embed/matrix.html");
+    for french in [
+        "<summary>Filtres</summary>",
+        // The book's noun and [strings] are English, so a French build leaves them out.
+        "<button type=\"button\" id=\"vs-transpose\" aria-pressed=\"false\">Transposer</button>",
+        "<caption id=\"vs-caption\">Comparaison de 2 modèles sur 2 dimensions</caption>",
+        "\"matrix-status\":{\"one\":\"{n} modèle sur {total} à l'écran\"",
+    ] {
+        assert!(matrix.contains(french), "{french} in\n{matrix}");
+    }
+    assert!(!matrix.contains("Flip it"), "{matrix}");
+    let page = book.read("public/matrix/index.html");
+    assert!(page.contains("<html lang=\"fr\">"), "{page}");
+    assert!(
+        book.read("public/embed/guide.html")
+            .contains("\"guide-start-again\":\"Recommencer\""),
+    );
+    // The book's own strings are the same in every language: only `language` differs.
+    assert_eq!(
+        book.read("public/embed/data.json"),
+        english_data.replace("\"language\": \"en\"", "\"language\": \"fr\""),
+    );
+    assert_ne!(english_data, book.read("public/embed/data.json"));
+
+    // A regional tag of the book's own language keeps its noun and [strings].
+    book.run(&["build", "--language", "en-GB"]).success();
+    let matrix = book.read("public/embed/matrix.html");
+    assert!(matrix.contains(">Flip it</button>"), "{matrix}");
+    assert!(matrix.contains("2 formats compared"), "{matrix}");
+}
+
+#[test]
+fn build_language_without_a_catalogue_is_an_error_naming_the_flag() {
+    let book = Book::minimal();
+    book.build().success();
+    let before = crate::harness::snapshot(&book.path().join("public"));
+    book.run(&["build", "--language", "ja"])
+        .failure(1)
+        .stderr_line("--language: error: there is no catalogue of strings for language \"ja\"")
+        .stderr_has("help: versus ships en, fr");
+    assert_eq!(
+        crate::harness::snapshot(&book.path().join("public")),
+        before,
+        "the previous site is left as it was"
+    );
+    // In book.toml the same language is only a warning: readers see English.
+    with_book_settings(&book, "language = \"ja\"", "");
+    book.build()
+        .success()
+        .stderr_has("warning: there is no catalogue");
+}
+
+#[test]
+fn versus_languages_lists_the_shipped_catalogues() {
+    let run = Book::empty().run(&["languages"]);
+    run.success();
+    assert_eq!(run.stdout(), "en\nfr\n");
+    let shipped: Vec<String> = std::fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/strings"),
+    )
+    .unwrap()
+    .map(|entry| {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        name.trim_end_matches(".toml").to_string()
+    })
+    .collect();
+    let mut shipped = shipped;
+    shipped.sort();
+    assert_eq!(
+        run.stdout().lines().collect::<Vec<_>>(),
+        shipped,
+        "every catalogue in the theme is built in"
+    );
+}
+
+#[test]
 fn a_theme_adds_a_language_key_by_key() {
     let book = Book::minimal();
     with_book_settings(&book, "language = \"de\"", "[build]\ntheme = \"mine\"\n");
