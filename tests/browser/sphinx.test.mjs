@@ -1,8 +1,10 @@
 // The Sphinx extension of the versus wheel, in examples/sphinx with python-docs-theme: the
-// example builds with warnings as errors for html, text and gettext, and in French; the
-// gettext catalogue holds the book's strings; the embedded matrix works, follows the
-// theme's light and dark modes and shows the translations in a real browser; versus runs
-// again only when the book changed, and a broken book fails the docs build at its path:line.
+// example builds with warnings as errors for html, text and gettext, in French, and in a
+// language versus has no catalogue for (Japanese); the gettext catalogue holds the book's
+// strings; the embedded matrix works, follows the theme's light and dark modes and shows the
+// translations, and in French its own controls too, in a real browser; versus runs again
+// only when the book or the language changed, and a broken book fails the docs build at its
+// path:line.
 // SPHINX_BUILD is a sphinx-build whose environment has the wheel installed (scripts/test.sh).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -24,7 +26,7 @@ before(async () => {
   out = join(scratch, "out");
   // Without any .mo a local build left: a copy would look newer than its .po, and go stale.
   cpSync(join(repo, "examples/sphinx"), project, { recursive: true, filter: (path) => !path.endsWith(".mo") });
-  for (const [name, builder, ...extra] of [["html", "html"], ["text", "text"], ["gettext", "gettext"], ["fr", "html", "-D", "language=fr"], ["fr-text", "text", "-D", "language=fr"]]) {
+  for (const [name, builder, ...extra] of [["html", "html"], ["text", "text"], ["gettext", "gettext"], ["fr", "html", "-D", "language=fr"], ["fr-text", "text", "-D", "language=fr"], ["ja", "html", "-D", "language=ja"]]) {
     sphinx(builder, project, join(out, name), "-D", `versus_book=${repo}`, ...extra).ok();
   }
   browser = await launch();
@@ -88,6 +90,13 @@ test("the embedded matrix filters, and follows python-docs-theme's dark mode wit
   await page.check('input[data-facet="purpose"][value="io-bound"]');
   const shown = await page.$$eval("#vs-matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model));
   assert.deepEqual(shown, ["threads", "free-threading", "coroutines"]);
+  // An English build's own controls are English, as they always were.
+  assert.equal(await page.textContent("#vs-controls details.vs-facets > summary"), "Filters");
+  assert.equal(await page.textContent("#vs-transpose"), "Transpose");
+  assert.match(await page.textContent("#vs-caption"), /^\d+ models compared on \d+ dimensions/);
+  assert.match(await page.textContent("#vs-status"), /^3 of \d+ models shown$/);
+  await page.locator("#vs-wizard .vs-choices button").first().click();
+  assert.deepEqual(await page.$$eval("#vs-wizard .vs-wizard-nav button", (b) => b.map((x) => x.textContent)), ["Back", "Start again"]);
   const look = () => page.evaluate(() => ({
     theme: document.querySelector(".vs-root").dataset.vsTheme,
     header: getComputedStyle(document.querySelector("#vs-matrix thead th")).backgroundColor,
@@ -128,12 +137,33 @@ test("the French page shows the translated strings in the working fragments", as
   assert.deepEqual(await page.$$eval("#vs-matrix tbody tr:not([hidden])", (rows) => rows.map((r) => r.dataset.model)), ["threads", "free-threading", "coroutines"], "the free-text filter finds French words");
   await page.click("#vs-reset");
   await page.click('button.vs-preset[data-preset="cpu-bound-free-threaded-build"]');
-  assert.equal(await page.textContent("#vs-preset-why"), "Calcul, build sans GIL: Les threads exécutent alors du code Python sur tous les cœurs et partagent les données sans copie.");
+  // The preset's name and reason from the .po, put together by versus's French (matrix-preset-why).
+  assert.equal(await page.textContent("#vs-preset-why"), "Calcul, build sans GIL\u00a0: Les threads exécutent alors du code Python sur tous les cœurs et partagent les données sans copie.");
   assert.equal(await page.evaluate(() => document.querySelector(".vs-root").dataset.vsTheme), "dark");
   await page.waitForSelector("#vs-wizard:not([hidden])");
   assert.match(await page.textContent("#vs-wizard"), /À quoi chaque tâche passe-t-elle le plus de temps \?/, "the wizard asks in French");
+  // The fragments' own controls, caption and script messages are in the documentation's
+  // language too: versus built the book with --language fr.
+  assert.equal(await page.textContent("#vs-controls details.vs-facets > summary"), "Filtres");
+  assert.equal(await page.textContent("#vs-transpose"), "Transposer");
+  assert.equal(await page.textContent("#vs-reset"), "Réinitialiser");
+  assert.match(await page.textContent("#vs-caption"), /^Comparaison de \d+ modèles sur \d+ dimensions/);
+  assert.equal(await page.textContent('#vs-matrix thead th.vs-model-col'), "Modèle");
+  await page.click("#vs-reset");
+  await facet.locator("input").check();
+  assert.match(await page.textContent("#vs-status"), /^3 modèles sur \d+ à l'écran$/, "the script's status line");
+  await page.locator("#vs-wizard .vs-choices button").first().click();
+  assert.deepEqual(await page.$$eval("#vs-wizard .vs-wizard-nav button", (b) => b.map((x) => x.textContent)), ["Retour", "Recommencer"], "the wizard's buttons");
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.external, []);
+});
+
+test("a language versus has no catalogue for builds without a warning, with the book's own controls", () => {
+  const html = read("ja/index.html");
+  assert.match(html, /<html lang="ja"/);
+  assert.match(html, /<summary>Filters<\/summary>/);
+  assert.match(html, /id="vs-transpose" aria-pressed="false">Transpose</);
+  assert.match(html, /"guide-start-again":"Start again"/);
 });
 
 for (const scheme of ["light", "dark"]) {
@@ -171,6 +201,17 @@ test("versus runs again only when the book changed, and a broken book fails -W a
   const broken = build().failed();
   const line = source.split("\n").indexOf("values:") + 2;
   assert.match(broken.stderr, new RegExp(`${model.replaceAll("/", "\\/")}:${line}: WARNING: versus error: unknown dimension \`paralelism\`\\nhelp: did you mean \`parallelism\`\\?`));
+});
+
+test("another language of the documentation builds the book again, in that language", () => {
+  const dest = join(out, "languages");
+  const build = (language) => sphinx("text", project, dest, "-D", `versus_book=${repo}`, "-D", `language=${language}`).ok().stdout;
+  assert.match(build("fr_FR"), /versus: building .* \(language fr\)\n/, "fr_FR uses versus's French");
+  assert.doesNotMatch(build("fr_FR"), /versus: building /, "an unchanged language is not built again");
+  assert.doesNotMatch(build("fr_CA"), /versus: building /, "another French needs no other build");
+  const english = build("en");
+  assert.match(english, /versus: building .* \(language en\)\n/);
+  assert.match(build("ja"), /versus: building [^\n(]*\n/, "without a catalogue, in the book's own language");
 });
 
 test("a directive naming a model the book lacks is a warning at the directive", () => {

@@ -43,10 +43,12 @@ logger = logging.getLogger(__name__)
 _built: dict[tuple[Path, Path], books.Book | None] = {}
 
 
-def get_book(doctreedir: Path, root: Path, binary: str | None) -> books.Book | None:
+def get_book(doctreedir: Path, root: Path, config: Any) -> books.Book | None:
+    """The book at ``root``, built with conf.py's binary and in its ``language`` (which one
+    build of Sphinx never changes)."""
     key = (Path(doctreedir), root.resolve())
     if key not in _built:
-        _built[key] = books.prepare(root, Path(doctreedir), binary)
+        _built[key] = books.prepare(root, Path(doctreedir), config.versus_binary, config.language)
     return _built[key]
 
 
@@ -77,7 +79,7 @@ class VersusDirective(SphinxDirective):
                 type="versus",
             )
             return []
-        built = get_book(self.env.doctreedir, root, self.config.versus_binary)
+        built = get_book(self.env.doctreedir, root, self.config)
         self.env.note_dependency(str(books.stamp_of(Path(self.env.doctreedir), root)))
         if built is None:
             return []  # versus already said why, at the book's own path:line
@@ -117,7 +119,7 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if isinstance(app.builder, MessageCatalogBuilder):
         return  # the gettext builder reads the messages off the nodes as they are
     for node in list(doctree.findall(versus_content)):
-        built = get_book(app.doctreedir, Path(node["book"]), app.config.versus_binary)
+        built = get_book(app.doctreedir, Path(node["book"]), app.config)
         if built is None:
             node.replace_self([])
             continue
@@ -146,7 +148,7 @@ def builder_inited(app: Sphinx) -> None:
     find it built."""
     _built.clear()
     if app.config.versus_book:
-        get_book(app.doctreedir, Path(app.config.versus_book), app.config.versus_binary)
+        get_book(app.doctreedir, Path(app.config.versus_book), app.config)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Building a book with the installed ``versus`` binary, at most once per Sphinx build.
 
 The build goes to a folder under Sphinx's doctree folder, keyed by the book's path, with a
-stamp holding the hash of the book's inputs (``book.toml``, the content folder, ``themes/``
-and the binary itself). When the hash matches the stamp, versus does not run at all; when
+stamp holding the hash of the book's inputs (``book.toml``, the content folder, ``themes/``,
+the binary itself, and the language of the documentation when versus ships a catalogue of
+strings for it, which the build then passes as ``--language`` so that the fragments' own
+controls speak the documentation's language). When the hash matches the stamp, versus does not run at all; when
 it changes, the stamp is rewritten, and since every document that uses the book depends on
 the stamp (``env.note_dependency``), Sphinx reads those documents again.
 """
@@ -69,10 +71,37 @@ def inputs(root: Path) -> list[Path]:
     return files
 
 
-def inputs_hash(root: Path, binary: Path) -> str:
+def shipped_languages(binary: Path) -> tuple[str, ...]:
+    """The languages ``versus languages`` says versus ships a catalogue of strings for; none
+    if it cannot say (a versus older than the command)."""
+    try:
+        done = subprocess.run([str(binary), "languages"], capture_output=True, text=True, check=False)
+    except OSError:
+        return ()
+    if done.returncode != 0:
+        return ()
+    return tuple(line.strip() for line in done.stdout.splitlines() if line.strip())
+
+
+def catalogue_for(language: str | None, shipped: tuple[str, ...]) -> str | None:
+    """The shipped catalogue for Sphinx's ``language`` (``fr``, ``fr_FR``, ``pt_BR``, None):
+    the whole tag if versus ships it, else its language, as versus itself resolves a tag;
+    None when there is none, and the book is then built in its own language."""
+    if not language:
+        return None
+    tag = language.replace("_", "-").lower()
+    shipped_lower = {name.lower(): name for name in shipped}
+    for candidate in (tag, tag.split("-")[0]):
+        if candidate in shipped_lower:
+            return shipped_lower[candidate]
+    return None
+
+
+def inputs_hash(root: Path, binary: Path, language: str | None = None) -> str:
     digest = hashlib.sha256()
     status = binary.stat()
     digest.update(f"{binary.resolve()}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    digest.update(f"language={language or ''}\0".encode())
     for path in inputs(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
@@ -90,8 +119,9 @@ def stamp_of(doctreedir: Path, root: Path) -> Path:
     return cache_of(doctreedir, root) / "inputs.sha256"
 
 
-def prepare(root: Path, doctreedir: Path, configured_binary: str | None) -> Book | None:
-    """Builds the book at ``root`` unless its inputs are unchanged since the last build.
+def prepare(root: Path, doctreedir: Path, configured_binary: str | None, language: str | None = None) -> Book | None:
+    """Builds the book at ``root`` unless its inputs are unchanged since the last build, in
+    Sphinx's ``language`` if versus ships a catalogue for it.
 
     Problems are logged as Sphinx warnings at the book's own ``path:line``. Returns the
     last good build (which may be older than a failed one), or None if there is none.
@@ -110,10 +140,11 @@ def prepare(root: Path, doctreedir: Path, configured_binary: str | None) -> Book
             subtype="binary",
         )
         return load(book)
-    wanted = inputs_hash(root, binary)
+    catalogue = catalogue_for(language, shipped_languages(binary))
+    wanted = inputs_hash(root, binary, catalogue)
     current = book.stamp.read_text(encoding="utf-8") if book.stamp.is_file() else ""
     if current != wanted or not (book.embed / "data.json").is_file():
-        if run(binary, root, cache / "site"):
+        if run(binary, root, cache / "site", catalogue):
             book.stamp.write_text(wanted, encoding="utf-8")
     return load(book)
 
@@ -126,11 +157,14 @@ def load(book: Book) -> Book | None:
     return Book(book.root, book.embed, book.stamp, data)
 
 
-def run(binary: Path, root: Path, dest: Path) -> bool:
-    """Runs ``versus build``; reports its diagnostics as warnings. True on success."""
+def run(binary: Path, root: Path, dest: Path, language: str | None = None) -> bool:
+    """Runs ``versus build`` (in ``language``, a shipped catalogue, if given); reports its
+    diagnostics as warnings. True on success."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     command = [str(binary), "build", ".", "--dest", str(dest)]
-    logger.info("versus: building %s", root)
+    if language:
+        command += ["--language", language]
+    logger.info("versus: building %s%s", root, f" (language {language})" if language else "")
     try:
         done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     except OSError as error:
