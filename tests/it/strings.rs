@@ -242,6 +242,10 @@ fn build_language_without_a_catalogue_is_an_error_naming_the_flag() {
         .failure(1)
         .stderr_line("--language: error: there is no catalogue of strings for language \"ja\"")
         .stderr_has("help: versus ships en, fr");
+    book.run(&["build", "--language", "fr_FR"])
+        .failure(1)
+        .stderr_line("--language: error: \"fr_FR\" is not a language tag")
+        .stderr_has("help: write it with hyphens: --language \"fr-FR\"");
     assert_eq!(
         crate::harness::snapshot(&book.path().join("public")),
         before,
