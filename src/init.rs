@@ -41,6 +41,16 @@ pub const GITHUB_PAGES_WORKFLOW: (&str, &str) = (
 /// fails, what this run created (files and folders) is removed again, and only that.
 pub fn init(dir: &Path, github_pages: bool) -> Result<Vec<&'static str>, Failure> {
     let shown = |path: &str| display_path(Path::new("."), &dir.join(path));
+    if let Some(file) = file_in_the_way(dir) {
+        return Err(Failure::Book(vec![
+            Diagnostic::error(
+                display_path(Path::new("."), &file),
+                Position::NONE,
+                "is a file, not a folder; versus init needs a folder here",
+            )
+            .with_help("move the file away, or run versus init in another folder"),
+        ]));
+    }
     let existing_book = github_pages && dir.join(crate::config::BOOK_FILE).is_file();
     let files: Vec<(&'static str, &'static str)> = FILES
         .iter()
@@ -53,12 +63,18 @@ pub fn init(dir: &Path, github_pages: bool) -> Result<Vec<&'static str>, Failure
         // A dangling link counts: writing through it would create a file elsewhere.
         .filter(|(path, _)| dir.join(path).symlink_metadata().is_ok())
         .map(|(path, _)| {
+            let help = if existing_book {
+                // The book is there already and only the workflow was asked for.
+                "the workflow is already there: compare it with the one in README (Publishing), or remove it to have versus init write it again"
+            } else {
+                "run versus init in an empty folder, or move this file away"
+            };
             Diagnostic::error(
                 shown(path),
                 Position::NONE,
                 "already exists; versus init does not overwrite files",
             )
-            .with_help("run versus init in an empty folder, or move this file away")
+            .with_help(help)
         })
         .collect();
     if !existing.is_empty() {
@@ -75,6 +91,35 @@ pub fn init(dir: &Path, github_pages: bool) -> Result<Vec<&'static str>, Failure
         }
     }
     Ok(files.iter().map(|(path, _)| *path).collect())
+}
+
+/// The first of `dir` and the folders init would write into that exists as something other
+/// than a folder (a file, a link to a file), which no write below it could get past.
+fn file_in_the_way(dir: &Path) -> Option<PathBuf> {
+    let is_in_the_way = |path: &Path| path.exists() && !path.is_dir();
+    if is_in_the_way(dir) {
+        return Some(dir.to_path_buf());
+    }
+    FILES
+        .iter()
+        .chain([&GITHUB_PAGES_WORKFLOW])
+        .flat_map(|(path, _)| Path::new(path).ancestors().skip(1))
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .map(|folder| dir.join(folder))
+        .find(|folder| is_in_the_way(folder))
+}
+
+/// The root of the git repository `dir` lies in, when that is not `dir` itself: GitHub reads
+/// workflows only from the root's `.github/workflows/`, so one written in `dir` does nothing.
+pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    if dir.join(".git").exists() {
+        return None;
+    }
+    dir.ancestors()
+        .skip(1)
+        .find(|folder| folder.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// What one run of init created, in order, to remove it again if a later write fails.

@@ -219,6 +219,14 @@ fn init(dir: PathBuf, github_pages: bool) -> ExitCode {
                 eprintln!(
                     "for GitHub Pages: set `base-url` in book.toml, point the workflow's `cargo install --git` at where you install versus from, and pick \"GitHub Actions\" as the source under Settings > Pages"
                 );
+                if let Some(root) = versus::init::enclosing_repository(&dir) {
+                    eprintln!(
+                        "note: {} is inside the git repository at {}, and GitHub reads workflows only from {}: move the workflow there and run its versus steps in the book's folder (README, Publishing)",
+                        dir.display(),
+                        root.display(),
+                        root.join(".github/workflows").display()
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

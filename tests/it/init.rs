@@ -167,3 +167,52 @@ fn init_with_github_pages_adds_the_workflow_to_an_existing_book() {
         ".github/workflows/pages.yml: error: already exists; versus init does not overwrite files",
     );
 }
+
+#[test]
+fn init_into_a_file_says_it_is_a_file_not_a_folder() {
+    let book = Book::empty();
+    book.write("gp4", "x\n");
+    book.run(&["init", "gp4", "--github-pages"])
+        .failure(1)
+        .stderr_line("gp4: error: is a file, not a folder; versus init needs a folder here");
+    assert_eq!(book.read("gp4"), "x\n");
+}
+
+#[test]
+fn init_with_github_pages_where_dot_github_is_a_file_says_so() {
+    let book = Book::empty();
+    book.write(".github", "x\n");
+    book.run(&["init", "--github-pages"])
+        .failure(1)
+        .stderr_line(".github: error: is a file, not a folder; versus init needs a folder here");
+    assert!(!book.exists("book.toml"), "nothing was written");
+}
+
+#[test]
+fn init_with_github_pages_in_a_book_that_has_the_workflow_says_to_compare_it() {
+    let book = Book::empty();
+    book.run(&["init", "--github-pages"]).success();
+    let run = book.run(&["init", "--github-pages"]);
+    run.failure(1).stderr_has(
+        "help: the workflow is already there: compare it with the one in README (Publishing), or remove it",
+    );
+    assert!(!run.stderr().contains("empty folder"), "{}", run.stderr());
+}
+
+#[test]
+fn init_with_github_pages_below_a_repository_root_says_where_the_workflow_must_go() {
+    let book = Book::empty();
+    std::fs::create_dir_all(book.path().join(".git")).unwrap();
+    let run = book.run(&["init", "docs", "--github-pages"]);
+    run.success().stderr_has("docs is inside the git repository at ");
+    let root = book.path().canonicalize().unwrap();
+    run.stderr_has(&format!(
+        "GitHub reads workflows only from {}",
+        root.join(".github/workflows").display()
+    ));
+    // At the root itself there is nothing to say.
+    let at_root = Book::empty();
+    std::fs::create_dir_all(at_root.path().join(".git")).unwrap();
+    let run = at_root.run(&["init", "--github-pages"]);
+    assert!(!run.success().stderr().contains("note:"), "{}", run.stderr());
+}
