@@ -2,7 +2,8 @@
 //!
 //! Owns `walkdir`. Produces the list of files under the content folder, sorted by path so that
 //! everything downstream is deterministic, and says what each one is. Hidden files and folders
-//! (names starting with `.`) are skipped, so editor swap files and `.git` never become pages.
+//! (names starting with `.`) are skipped, so editor swap files and `.git` never become pages;
+//! `.well-known/` at the top is the exception, published as it is.
 //!
 //! Symbolic links, pipes and devices in the content folder are errors, not silently skipped:
 //! versus does not follow links, so a book builds the same wherever it is copied, and reads
@@ -58,7 +59,11 @@ pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnost
     let walker = WalkDir::new(content)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || (entry.depth() == 1 && entry.file_name() == WELL_KNOWN)
+                || !is_hidden(entry.file_name())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -134,13 +139,17 @@ fn unreadable(entry: &walkdir::DirEntry, shown: &Path) -> Option<Diagnostic> {
     None
 }
 
+/// `content/.well-known/`: the one hidden folder published, because hosts and other sites look
+/// there (`security.txt`, domain verification). Its files are copied as they are, Markdown too.
+const WELL_KNOWN: &str = ".well-known";
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 
 fn classify(relative: &Path) -> SourceKind {
-    if relative.extension().is_none_or(|ext| ext != "md") {
+    if relative.extension().is_none_or(|ext| ext != "md") || relative.starts_with(WELL_KNOWN) {
         return SourceKind::Asset;
     }
     let parts: Vec<_> = relative.iter().collect();

@@ -143,6 +143,31 @@ fn local_assets_are_copied() {
 }
 
 #[test]
+fn content_well_known_is_published_as_it_is() {
+    let book = Book::minimal();
+    book.write(
+        "content/.well-known/security.txt",
+        "Contact: mailto:security@example.org\n",
+    )
+    .write("content/.well-known/notes.md", "# kept as it is\n")
+    .write("content/.well-known/.swp", "swap")
+    .write("content/sub/.well-known/x.txt", "only the top one");
+    book.build().success();
+    assert_eq!(
+        book.read("public/.well-known/security.txt"),
+        "Contact: mailto:security@example.org\n"
+    );
+    assert_eq!(
+        book.read("public/.well-known/notes.md"),
+        "# kept as it is\n",
+        "Markdown there is not turned into a page"
+    );
+    assert!(!book.exists("public/.well-known/notes/index.html"));
+    assert!(!book.exists("public/.well-known/.swp"));
+    assert!(!book.exists("public/sub/.well-known/x.txt"));
+}
+
+#[test]
 fn base_url_gives_sitemap_and_canonical_links_only() {
     let book = Book::minimal();
     book.run(&[
