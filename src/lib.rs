@@ -182,6 +182,7 @@ pub fn check(root: &std::path::Path, overrides: &Overrides) -> Result<CheckRepor
     }
     let theme = render::Theme::load(&config)?;
     let outputs = render::render(&site, &theme)?;
+    problems.extend(render::check_preview_templates(&theme, &config.language));
     if let Err(clashes) = write::check_clashes(root, &outputs, generated_by(&site, &theme)) {
         problems.extend(clashes);
     }

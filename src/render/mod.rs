@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site};
 use crate::parse::markdown::{self, CodeBlock, Piece, Segment};
@@ -299,36 +300,99 @@ pub struct PreviewParts {
 
 /// Renders [`PreviewParts`] with the book's theme when it loaded, each part from the
 /// built-in theme when the book's cannot render it: a broken theme may be what failed the
-/// build, and the overlay that says so must show all the same. `diagnostics` are the last
-/// build's, if it failed; `events` is the URL of the server's reload events.
+/// build, and the overlay that says so must show all the same. The built-in parts speak the
+/// book's language when its `book.toml` loads, English only when even that fails.
+/// `diagnostics` are the last build's, if it failed; `events` is the URL of the server's
+/// reload events. Also returns why each part the book's theme could not render fell back.
 pub fn preview_parts(
-    book: Option<&Theme>,
+    config: Option<&Config>,
     events: &str,
     generation: u64,
     diagnostics: Option<&[String]>,
-) -> PreviewParts {
-    static BUILT_IN: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::built_in);
-    let render = |template: &str, context: &Context| {
-        book.and_then(|theme| theme.render(template, context).ok())
-            .unwrap_or_else(|| {
-                BUILT_IN
-                    .render(template, context)
-                    .expect("the built-in theme's serve templates render")
-            })
+) -> (PreviewParts, Vec<Diagnostic>) {
+    static ENGLISH: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::built_in);
+    let book = config.and_then(|config| Theme::load(config).ok());
+    let in_language = config.map(|config| Theme::built_in_with(&config.strings));
+    let fallback = in_language.as_ref().unwrap_or(&ENGLISH);
+    let language = config.map_or("en", |config| config.language.as_str());
+    let mut fell_back = Vec::new();
+    let mut render = |template: &str, context: &Context| {
+        if let Some(theme) = &book {
+            match theme.render(template, context) {
+                Ok(html) => return html,
+                Err(problem) => fell_back.push(Diagnostic {
+                    severity: crate::diagnostic::Severity::Warning,
+                    message: format!(
+                        "{}; versus serve shows the built-in {template} instead",
+                        problem.message
+                    ),
+                    ..problem
+                }),
+            }
+        }
+        fallback
+            .render(template, context)
+            .expect("the built-in theme's serve templates render")
     };
-    let mut context = Context::new();
-    context.insert("events", events);
-    context.insert("generation", &generation);
-    let reload = render("serve/reload.html", &context);
+    let parts = preview_contexts(events, generation, diagnostics, language);
+    let reload = render("serve/reload.html", &parts.reload);
+    let overlay = parts
+        .overlay
+        .map(|context| render("serve/overlay.html", &context));
+    let not_found = render("serve/not-found.html", &parts.not_found);
+    (
+        PreviewParts {
+            reload,
+            overlay,
+            not_found,
+        },
+        fell_back,
+    )
+}
+
+/// What `versus check` finds wrong in the theme's `serve/` templates, which a build never
+/// renders: each rendered with sample data, as `versus serve` would.
+pub fn check_preview_templates(theme: &Theme, language: &str) -> Vec<Diagnostic> {
+    let sample = ["content/index.md:1:1: error: a sample problem".to_string()];
+    let parts = preview_contexts("/__versus/events", 1, Some(&sample), language);
+    [
+        ("serve/reload.html", Some(parts.reload)),
+        ("serve/overlay.html", parts.overlay),
+        ("serve/not-found.html", Some(parts.not_found)),
+    ]
+    .into_iter()
+    .filter_map(|(template, context)| theme.render(template, &context?).err())
+    .collect()
+}
+
+/// The contexts of the three `serve/` templates.
+struct PreviewContexts {
+    reload: Context,
+    overlay: Option<Context>,
+    not_found: Context,
+}
+
+fn preview_contexts(
+    events: &str,
+    generation: u64,
+    diagnostics: Option<&[String]>,
+    language: &str,
+) -> PreviewContexts {
+    let mut reload = Context::new();
+    reload.insert("events", events);
+    reload.insert("generation", &generation);
     let overlay = diagnostics.map(|diagnostics| {
         let mut context = Context::new();
         context.insert("diagnostics", diagnostics);
-        render("serve/overlay.html", &context)
+        context.insert("language", language);
+        context
     });
-    PreviewParts {
+    let mut not_found = Context::new();
+    not_found.insert("language", language);
+    PreviewContexts {
         reload,
         overlay,
-        not_found: render("serve/not-found.html", &Context::new()),
+        not_found,
     }
 }
 

@@ -45,11 +45,17 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The built-in theme alone, whatever the book names: what `versus serve` falls back to
-    /// when the book's theme cannot show its failure overlay.
+    /// The built-in theme alone, in English, whatever the book names: what `versus serve`
+    /// falls back to when not even the book's `book.toml` loads.
     pub fn built_in() -> Theme {
         Theme::assemble(Vec::new(), &Strings::built_in())
             .expect("the built-in theme's templates parse")
+    }
+
+    /// The built-in theme speaking the book's language: what `versus serve` falls back to
+    /// when the book's `book.toml` loads but its theme does not.
+    pub fn built_in_with(strings: &Strings) -> Theme {
+        Theme::assemble(Vec::new(), strings).expect("the built-in theme's templates parse")
     }
 
     pub fn load(config: &Config) -> Result<Theme, Diagnostic> {

@@ -98,16 +98,18 @@ impl Shared {
     /// Records a build's outcome and tells every open page. Builds finish one at a time.
     fn finish_build(&self, root: &Path, outcome: Result<(), Vec<String>>) {
         let generation = self.generation() + 1;
-        // The book's theme, if it loads now; the parts fall back to the built-in one.
-        let theme = crate::config::load(root, &Overrides::default())
-            .ok()
-            .and_then(|config| crate::render::Theme::load(&config).ok());
-        let parts = crate::render::preview_parts(
-            theme.as_ref(),
+        // The book's theme, if it loads now; the parts fall back to the built-in one, in the
+        // book's language if at least book.toml loads.
+        let config = crate::config::load(root, &Overrides::default()).ok();
+        let (parts, fell_back) = crate::render::preview_parts(
+            config.as_ref(),
             http::EVENTS,
             generation,
             outcome.as_ref().err().map(Vec::as_slice),
         );
+        for warning in fell_back {
+            eprintln!("{warning}");
+        }
         *self.parts.write().expect("no writer panics") = parts;
         *self.failure.write().expect("no writer panics") = outcome.err();
         self.generation.store(generation, Ordering::SeqCst);
@@ -153,7 +155,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         prefix,
         generation: AtomicU64::new(0),
         failure: RwLock::new(None),
-        parts: RwLock::new(crate::render::preview_parts(None, http::EVENTS, 0, None)),
+        parts: RwLock::new(crate::render::preview_parts(None, http::EVENTS, 0, None).0),
         rebuilt,
         highlighted: options
             .cache_dir

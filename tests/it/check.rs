@@ -238,3 +238,25 @@ fn a_link_to_the_matrix_in_a_state_is_not_an_anchor() {
         .stderr_has("check failed: 1 error");
     assert!(!run.stderr().contains("#?f.speed"), "{}", run.stderr());
 }
+
+#[test]
+fn a_broken_serve_template_of_the_book_theme_is_reported() {
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("[build]\ntheme = \"mine\"\n\n{}", crate::harness::MINIMAL_TOML),
+    );
+    book.write(
+        "themes/mine/templates/serve/overlay.html",
+        "<div id=\"versus-overlay\">{{ nope }}</div>",
+    );
+    book.write(
+        "themes/mine/templates/serve/not-found.html",
+        "<!DOCTYPE html><html lang=\"{{ language }}\"><h1>{{ t(k=\"serve-not-found\") }}</h1>",
+    );
+    book.run(&["check"])
+        .failure(1)
+        .stderr_has(
+            "themes/mine/templates/serve/overlay.html:1:29: error: template error: Variable `nope` is not defined",
+        );
+}

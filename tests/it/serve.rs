@@ -666,3 +666,58 @@ fn the_overlay_falls_back_to_the_built_in_one_when_the_book_theme_is_broken() {
     );
     assert!(!html.contains("mine-overlay"), "{html}");
 }
+
+/// [`book_with_overlay`], in French.
+fn french_book_with_overlay(overlay: &str) -> Book {
+    let book = book_with_overlay(overlay);
+    let toml = book.read("book.toml");
+    book.write(
+        "book.toml",
+        toml.replace("[book]\n", "[book]\nlanguage = \"fr\"\n"),
+    );
+    book
+}
+
+#[test]
+fn the_built_in_overlay_speaks_the_books_language_and_the_fallback_is_reported() {
+    let book = french_book_with_overlay("<div id=\"versus-overlay\">{{ nope }}</div>");
+    let server = Server::start(&book, &[]);
+    let mut events = Events::open(&server);
+    events.next();
+    break_beta(&book);
+    assert_eq!(events.next(), "2");
+    let (_, html) = server.get("models/beta/index.html");
+    assert!(
+        html.contains("La dernière modification empêche de construire le site"),
+        "the built-in overlay, in French: {html}"
+    );
+    assert!(!html.contains("The last change broke the build"), "{html}");
+    let lines = server.stderr_until(|l| l.contains("warning:"));
+    assert!(
+        lines.last().unwrap().starts_with(
+            "themes/mine/templates/serve/overlay.html:1:29: warning: template error: Variable `nope` is not defined"
+        ) && lines
+            .last()
+            .unwrap()
+            .contains("versus serve shows the built-in serve/overlay.html instead"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn the_not_found_page_has_the_books_language_even_when_the_theme_fails() {
+    // A theme that does not load: the first build fails, and the built-in parts stand in.
+    let book = french_book_with_overlay("{% if %}");
+    let server = Server::start(&book, &[]);
+    server.stderr_until(|l| l.starts_with("build failed"));
+    let (status, html) = server.get("no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"fr\"><title>Introuvable</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("La dernière modification empêche de construire le site"),
+        "{html}"
+    );
+}
