@@ -92,6 +92,7 @@ impl Theme {
         tera.set_fallback_prefixes([DEFAULT_PREFIX])
             .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;
         register_strings(&mut tera, strings);
+        register_strict_safe(&mut tera);
         let mut shown = BTreeMap::new();
         let mut templates = Vec::new();
         for (path, bytes) in embedded::DEFAULT_THEME {
@@ -243,6 +244,23 @@ fn register_strings(tera: &mut Tera, strings: &Strings) {
         .replace('&', "\\u0026");
     tera.register_function("script_strings", move |_: Kwargs, _: &State| {
         Value::safe_string(&json)
+    });
+}
+
+/// Tera's `safe` turns an undefined value into an empty string, so `{{ idd | safe }}` with a
+/// misspelt name would render nothing where `{{ idd }}` is an error; this `safe` makes it the
+/// same error.
+fn register_strict_safe(tera: &mut Tera) {
+    tera.register_filter("safe", |value: Value, _: Kwargs, _: &State| {
+        if value.is_undefined() {
+            return Err(tera::Error::message(
+                "`safe` was given an undefined value: no variable or field of that name exists here",
+            ));
+        }
+        Ok(match value.as_str() {
+            Some(text) => Value::safe_string(text),
+            None => Value::safe_string(&value.to_string()),
+        })
     });
 }
 

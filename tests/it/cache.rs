@@ -143,7 +143,7 @@ fn changed_code_options_and_themes_change_the_output_with_a_warm_cache() {
             );
             book.write(
                 "themes/mine/templates/page.html",
-                "MINE {{ page.body | safe }}",
+                "MINE {{ page.content | safe }}",
             );
         },
     ];

@@ -214,3 +214,18 @@ fn a_book_theme_rewrites_anchors_code_blocks_tab_groups_and_values() {
     let embed = book.read("public/embed/matrix.html");
     assert!(embed.contains("<em class=\"mine-na\">does not apply</em>"));
 }
+
+#[test]
+fn an_undefined_value_marked_safe_is_an_error_like_an_undefined_value() {
+    let book = Book::minimal();
+    with_theme(&book);
+    book.write(
+        "themes/mine/templates/fragments/anchor.html",
+        "<a href=\"#{{ id }}\">\n{{ idd | safe }}</a>",
+    );
+    book.write("content/about.md", "---\ntitle: About\n---\n## Set up\n");
+    book.build()
+        .failure(1)
+        .stderr_has("themes/mine/templates/fragments/anchor.html:2:")
+        .stderr_has("error: template error: `safe` was given an undefined value");
+}
