@@ -148,3 +148,24 @@ test("the matrix embedded in other docs reads its texts from its own fragment", 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("a malformed lang on the page (an embed's host may have any) leaves the scripts working", async () => {
+  // new Intl.PluralRules throws a RangeError for a malformed tag: English rules stand in.
+  for (const [path, ready] of [["embed/matrix.html", "#vs-controls:not([hidden])"], ["matrix/index.html", "#vs-controls:not([hidden])"]]) {
+    const page = await openPage(browser);
+    await page.route("**/" + path, async (route) => {
+      const response = await route.fetch();
+      const html = await response.text();
+      const bad = '<html lang="fr_FR!">';
+      const body = html.includes('<html lang="fr">') ? html.replace('<html lang="fr">', bad) : "<!DOCTYPE html>" + bad + html;
+      await route.fulfill({ response, body });
+    });
+    await page.goto(server.base + path);
+    assert.equal(await page.locator("html").getAttribute("lang"), "fr_FR!");
+    await page.waitForSelector(ready);
+    assert.equal(await page.locator("#vs-status").textContent(), "4 modèles sur 4 à l'écran", path);
+    if (path.startsWith("matrix")) assert.equal(await page.locator("#theme-toggle").textContent(), "Thème\u00a0: auto");
+    assert.deepEqual(page.errors, [], path);
+    await page.context().close();
+  }
+});

@@ -368,3 +368,27 @@ fn the_matrix_page_loads_under_18_kb_of_javascript() {
         "every page loads {every_page} bytes of JavaScript"
     );
 }
+
+#[test]
+fn the_script_texts_are_written_once_per_page_and_in_each_embed() {
+    let book = Book::minimal();
+    book.build().success();
+    for path in [
+        "public/matrix/index.html",
+        "public/guide/index.html",
+        "public/index.html",
+        "public/embed/matrix.html",
+        "public/embed/guide.html",
+    ] {
+        let html = book.read(path);
+        assert_eq!(
+            html.matches("class=\"vs-strings\"").count(),
+            1,
+            "{path}: {html}"
+        );
+    }
+    // On the site the page's copy (in <head>) is the one; an embed carries its own.
+    let matrix = book.read("public/matrix/index.html");
+    let head = &matrix[..matrix.find("</head>").unwrap()];
+    assert!(head.contains("class=\"vs-strings\""), "{head}");
+}

@@ -4,8 +4,10 @@
   "use strict";
   const tree = document.getElementById("vs-guide"), box = document.getElementById("vs-wizard");
   if (!tree || !box) return;
-  // The texts shown, in the book's language: a JSON script inside the fragment.
-  const texts = JSON.parse(tree.closest(".vs-root").querySelector(".vs-strings").textContent);
+  // The texts shown, in the book's language: a JSON script inside the fragment when it is
+  // embedded, else the page's.
+  const strings = tree.closest(".vs-root").querySelector(".vs-strings") || document.querySelector(".vs-strings");
+  const texts = JSON.parse(strings.textContent);
   const t = (key, args = {}) => texts[key].replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
   // A text with elements for some placeholders, as nodes.
   const nodes = (key, args) => t(key).split(/\{([\w-]+)\}/).map((part, i) => (i % 2 ? args[part] : part));

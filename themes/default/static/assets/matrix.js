@@ -8,11 +8,17 @@
   const table = $("matrix"), controls = $("controls");
   if (!table || !controls) return;
   const body = table.tBodies[0];
-  // The texts shown, in the book's language: a JSON script inside the fragment.
-  const texts = JSON.parse(table.closest(".vs-root").querySelector(".vs-strings").textContent);
+  // The texts shown, in the book's language: a JSON script inside the fragment when it is
+  // embedded, else the page's.
+  const strings = table.closest(".vs-root").querySelector(".vs-strings") || document.querySelector(".vs-strings");
+  const texts = JSON.parse(strings.textContent);
+  // The page's lang picks the plural rules; a malformed one (an embed lives in pages of any
+  // kind) would throw, and English rules stand in.
+  let plural;
+  try { plural = new Intl.PluralRules(document.documentElement.lang); } catch (e) { plural = new Intl.PluralRules("en"); }
   const t = (key, args = {}) => {
     let text = texts[key];
-    if (text.other) text = text[new Intl.PluralRules(document.documentElement.lang || "en").select(args.n)] || text.other;
+    if (text.other) text = text[plural.select(args.n)] || text.other;
     return text.replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
   };
   const dims = all("thead th[data-key]", table).map((th) => ({ key: th.dataset.key, kind: th.dataset.kind, th, label: th.textContent }));

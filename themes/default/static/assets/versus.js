@@ -5,11 +5,13 @@
   const load = (key) => { try { return localStorage.getItem(key); } catch (e) { return null; } };
   const save = (key, value) => { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } };
   // Texts in the book's language, from the page's JSON (search.js and model.js use it too).
+  let plural = new Intl.PluralRules("en");
+  try { plural = new Intl.PluralRules(root.lang); } catch (e) { /* a malformed lang */ }
   const t = (window.versusText = (from) => {
     const texts = JSON.parse(from.querySelector(".vs-strings").textContent);
     return (key, args = {}) => {
       let s = texts[key];
-      if (s.other) s = s[new Intl.PluralRules(root.lang || "en").select(args.n)] || s.other;
+      if (s.other) s = s[plural.select(args.n)] || s.other;
       return s.replace(/\{([\w-]+)\}/g, (m, name) => (name in args ? args[name] : m));
     };
   })(document);
@@ -37,15 +39,14 @@
   // The current page's place in the navigation, scrolled into the navigation's own view
   // (not the page's) when the navigation is taller than the screen.
   const here = document.querySelector('#site-nav [aria-current="page"]');
-  const navBox = document.getElementById("site-nav");
-  if (here && navBox && navBox.scrollHeight > navBox.clientHeight) {
-    navBox.scrollTop += here.getBoundingClientRect().top - navBox.getBoundingClientRect().top - navBox.clientHeight / 2;
+  const nav = document.getElementById("site-nav");
+  if (here && nav.scrollHeight > nav.clientHeight) {
+    nav.scrollTop += here.getBoundingClientRect().top - nav.getBoundingClientRect().top - nav.clientHeight / 2;
   }
 
   // The navigation menu on small screens (CSS hides the button elsewhere): a disclosure
   // button, so screen readers hear "Menu, collapsed/expanded"; Escape closes it.
   const menu = document.getElementById("menu-toggle");
-  const nav = document.getElementById("site-nav");
   if (menu && nav) {
     const setOpen = (open) => {
       menu.setAttribute("aria-expanded", open);
