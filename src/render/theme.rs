@@ -88,11 +88,7 @@ impl Theme {
             })
             .collect();
         files.extend(book_files);
-        let mut tera = Tera::new();
-        tera.set_fallback_prefixes([DEFAULT_PREFIX])
-            .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;
-        register_strings(&mut tera, strings);
-        register_strict_safe(&mut tera);
+        let tera = new_tera(strings)?;
         let mut shown = BTreeMap::new();
         let mut templates = Vec::new();
         for (path, bytes) in embedded::DEFAULT_THEME {
@@ -117,8 +113,11 @@ impl Theme {
             shown,
             statics: Vec::new(),
         };
-        if let Err(err) = theme.tera.add_raw_templates(templates) {
-            return Err(theme.diagnostic(&err));
+        if let Err(err) = theme.tera.add_raw_templates(templates.clone()) {
+            return Err(match err.kind() {
+                ErrorKind::SyntaxError(_) | ErrorKind::RenderingError(_) => theme.diagnostic(&err),
+                _ => theme.unresolved_reference(&err, &templates, strings),
+            });
         }
         theme.statics = files
             .into_iter()
@@ -140,6 +139,50 @@ impl Theme {
         self.tera
             .render(template, context)
             .map_err(|err| self.diagnostic(&err))
+    }
+
+    /// Tera checks the names a template refers to (filters, tests, functions, templates,
+    /// blocks) once every template is added, and its error keeps no position. The book
+    /// template at fault is found by adding the templates again without each book template
+    /// in turn: the one whose absence lets the rest load is named.
+    fn unresolved_reference(
+        &self,
+        err: &tera::Error,
+        templates: &[(String, String)],
+        strings: &Strings,
+    ) -> Diagnostic {
+        // Tera's message is a report over several lines; its first says what is wrong.
+        let full = err.to_string();
+        let first = full
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or("");
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let culprit = templates
+            .iter()
+            .filter(|(name, _)| !name.starts_with(DEFAULT_PREFIX))
+            .find(|(left_out, _)| {
+                let Ok(mut trial) = new_tera(strings) else {
+                    return false;
+                };
+                let rest = templates
+                    .iter()
+                    .filter(|(name, _)| name != left_out)
+                    .cloned();
+                trial.add_raw_templates(rest).is_ok()
+            });
+        let path = match culprit {
+            Some((name, _)) => self
+                .shown
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.clone()),
+            None => "themes".to_string(),
+        };
+        Diagnostic::error(path, Position::NONE, format!("template error: {message}")).with_help(
+            "a filter, test, function, template or block it names does not exist; the theme's templates are documented in README (Themes)",
+        )
     }
 
     fn diagnostic(&self, err: &tera::Error) -> Diagnostic {
@@ -179,6 +222,17 @@ impl Theme {
 /// other arguments. The catalogue's text and plain arguments are escaped; an argument the
 /// template marked safe (a link it built) goes in as it is. `script_strings()` is the JSON the
 /// theme's scripts read their texts from.
+/// A Tera with what every theme's templates may use: the built-in templates' prefix, the
+/// book's strings and the strict `safe` filter.
+fn new_tera(strings: &Strings) -> Result<Tera, Diagnostic> {
+    let mut tera = Tera::new();
+    tera.set_fallback_prefixes([DEFAULT_PREFIX])
+        .map_err(|err| Diagnostic::error(BOOK_FILE, Position::START, err.to_string()))?;
+    register_strings(&mut tera, strings);
+    register_strict_safe(&mut tera);
+    Ok(tera)
+}
+
 fn register_strings(tera: &mut Tera, strings: &Strings) {
     let for_t = strings.clone();
     let arguments = crate::config::strings::arguments();

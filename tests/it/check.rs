@@ -244,7 +244,10 @@ fn a_broken_serve_template_of_the_book_theme_is_reported() {
     let book = Book::minimal();
     book.write(
         "book.toml",
-        format!("[build]\ntheme = \"mine\"\n\n{}", crate::harness::MINIMAL_TOML),
+        format!(
+            "[build]\ntheme = \"mine\"\n\n{}",
+            crate::harness::MINIMAL_TOML
+        ),
     );
     book.write(
         "themes/mine/templates/serve/overlay.html",

@@ -204,7 +204,8 @@ fn init_with_github_pages_below_a_repository_root_says_where_the_workflow_must_g
     let book = Book::empty();
     std::fs::create_dir_all(book.path().join(".git")).unwrap();
     let run = book.run(&["init", "docs", "--github-pages"]);
-    run.success().stderr_has("docs is inside the git repository at ");
+    run.success()
+        .stderr_has("docs is inside the git repository at ");
     let root = book.path().canonicalize().unwrap();
     run.stderr_has(&format!(
         "GitHub reads workflows only from {}",
@@ -214,5 +215,9 @@ fn init_with_github_pages_below_a_repository_root_says_where_the_workflow_must_g
     let at_root = Book::empty();
     std::fs::create_dir_all(at_root.path().join(".git")).unwrap();
     let run = at_root.run(&["init", "--github-pages"]);
-    assert!(!run.success().stderr().contains("note:"), "{}", run.stderr());
+    assert!(
+        !run.success().stderr().contains("note:"),
+        "{}",
+        run.stderr()
+    );
 }

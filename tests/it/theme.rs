@@ -119,6 +119,33 @@ fn a_template_error_at_render_time_points_at_the_template() {
         .stderr_has("error: template error");
 }
 
+#[test]
+fn an_unknown_filter_test_function_or_template_names_the_book_template_using_it() {
+    let book = Book::minimal();
+    with_theme(&book);
+    book.write("themes/mine/templates/toc.html", "<p>fine</p>\n");
+    for (template, says) in [
+        (
+            "{{ level | nosuchfilter }}",
+            "Unknown filter `nosuchfilter`",
+        ),
+        ("{{ nosuchfn() }}", "Unknown function `nosuchfn`"),
+        (
+            "{% if id is nosuchtest %}x{% endif %}",
+            "Unknown test `nosuchtest`",
+        ),
+        (
+            "{% include \"nope.html\" %}",
+            "Unknown template `nope.html`",
+        ),
+    ] {
+        book.write("themes/mine/templates/fragments/anchor.html", template);
+        book.build().failure(1).stderr_line(&format!(
+            "themes/mine/templates/fragments/anchor.html: error: template error: {says}"
+        ));
+    }
+}
+
 /// A page with a heading, a footnote, a tab group (with an output block) and a titled block.
 const MARKUP_PAGE: &str = "---\ntitle: About\n---\n## Set up\n\nText[^1].\n\n```python tab=threads\nx = 1\n```\n\n```output\n1\n```\n\n```python tab=processes\ny = 2\n```\n\nProse.\n\n```python title=\"Demo\"\nz = 3\n```\n\n[^1]: A footnote.\n";
 
