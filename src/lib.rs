@@ -93,9 +93,11 @@ pub fn load(root: &std::path::Path, overrides: &Overrides) -> Result<(Config, Si
     Ok((config, site))
 }
 
-/// Builds the book at `root` into its output folder, without the build cache.
+/// Builds the book at `root` into its output folder, without the build cache. No
+/// highlighted block is kept once its page is rendered (at 10,000 pages they would hold
+/// about 100 MB to the end of the build).
 pub fn build(root: &std::path::Path, overrides: &Overrides) -> Result<BuildReport, Failure> {
-    build_with(root, overrides, &render::highlight::Cache::default())
+    build_from(root, overrides, None)
 }
 
 /// [`build`], reusing highlighted code from `cache` (kept on disk between runs, and in
@@ -105,13 +107,20 @@ pub fn build_with(
     overrides: &Overrides,
     cache: &render::highlight::Cache,
 ) -> Result<BuildReport, Failure> {
+    build_from(root, overrides, Some(cache))
+}
+
+fn build_from(
+    root: &std::path::Path,
+    overrides: &Overrides,
+    cache: Option<&render::highlight::Cache>,
+) -> Result<BuildReport, Failure> {
     let (config, site) = load(root, overrides)?;
     write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
     let theme = render::Theme::load(&config)?;
-    let rendered = render::render_with(&site, &theme, Some(cache));
+    let rendered = render::render_with(&site, &theme, cache);
     let cache_problem = cache
-        .finish_build()
-        .err()
+        .and_then(|cache| cache.finish_build().err())
         .map(|err| format!("cannot save the build cache: {err}"));
     let outputs = rendered?;
     write::check_clashes(root, &outputs, generated_by(&site, &theme))?;

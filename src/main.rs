@@ -412,10 +412,14 @@ fn clean(dir: &Path, cache_dir: Option<PathBuf>) -> ExitCode {
 }
 
 fn build(dir: PathBuf, overrides: Overrides, cache_dir: Option<PathBuf>) -> ExitCode {
-    let cache = cache_dir.map_or_else(Default::default, |cache_dir| {
-        versus::render::highlight::Cache::open(&cache_dir)
-    });
-    match versus::build_with(&dir, &overrides, &cache) {
+    let built = match cache_dir {
+        Some(cache_dir) => {
+            let cache = versus::render::highlight::Cache::open(&cache_dir);
+            versus::build_with(&dir, &overrides, &cache)
+        }
+        None => versus::build(&dir, &overrides),
+    };
+    match built {
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("{}", warning.clone().seen_from(&dir));

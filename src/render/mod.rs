@@ -236,7 +236,18 @@ fn render_page(
         &views::page(build.site, page, body_html(build.theme, page, build.cache)?),
     );
     extra(&mut context);
-    build.theme.render(template, &context)
+    build.theme.render(template, &context).map(exact)
+}
+
+/// A rendered page in an allocation of its own size. Its string grew by doubling, so up to
+/// half of it is spare room, and every page is held until the write stage; mimalloc's
+/// `realloc` keeps a block shrunk by less than half, so `shrink_to_fit` would free nothing.
+fn exact(html: String) -> String {
+    if html.capacity() == html.len() {
+        html
+    } else {
+        html.as_str().to_owned()
+    }
 }
 
 fn base_context(site: &Site, nav: &views::NavPages, dir: &str) -> Context {

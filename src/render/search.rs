@@ -32,23 +32,57 @@ struct Doc {
 
 /// The index as a script that defines `window.versusSearchIndex`.
 pub fn index_script(site: &Site) -> String {
-    let mut docs = Vec::new();
+    let mut script = Script::default();
     for page in site.pages() {
-        docs.extend(page_sections(page));
+        page_sections(page)
+            .into_iter()
+            .for_each(|doc| script.push(doc));
         if page.dir == site.matrix.dir {
-            docs.push(dimensions_doc(site));
+            script.push(dimensions_doc(site));
         }
     }
     for model in &site.models {
-        docs.extend(model_docs(site, model));
+        model_docs(site, model)
+            .into_iter()
+            .for_each(|doc| script.push(doc));
     }
     if let Some(guide) = &site.guide {
         let steps = views::guide_steps(site, &guide.root, &|_| String::new(), "");
         let heading = site.strings.text("guide-questions", &[]);
-        docs.push(guide_doc(&guide.page, &heading, &steps));
+        script.push(guide_doc(&guide.page, &heading, &steps));
     }
-    let json = serde_json::to_string(&docs).expect("strings always serialize");
-    format!("window.versusSearchIndex = {json};\n")
+    script.finish()
+}
+
+/// The script written as the sections are made. The index holds the text of every page
+/// (55 MB at 10,000 pages), so neither the sections nor a second copy of the JSON are kept
+/// while it is written; the bytes are those `serde_json::to_string` gives for the list.
+struct Script {
+    bytes: Vec<u8>,
+    empty: bool,
+}
+
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            bytes: b"window.versusSearchIndex = [".to_vec(),
+            empty: true,
+        }
+    }
+}
+
+impl Script {
+    fn push(&mut self, doc: Doc) {
+        if !std::mem::take(&mut self.empty) {
+            self.bytes.push(b',');
+        }
+        serde_json::to_writer(&mut self.bytes, &doc).expect("strings always serialize");
+    }
+
+    fn finish(mut self) -> String {
+        self.bytes.extend_from_slice(b"];\n");
+        String::from_utf8(self.bytes).expect("serde_json writes UTF-8")
+    }
 }
 
 fn url(page: &Page, id: &str) -> String {
@@ -274,6 +308,25 @@ mod tests {
             .into_iter()
             .map(|(h, id, text)| (h, id, collapse_spaces(&text)))
             .collect()
+    }
+
+    #[test]
+    fn the_script_is_the_json_of_the_whole_list() {
+        let doc = |t: &str| Doc {
+            t: t.into(),
+            h: "A \"heading\"".into(),
+            u: "a/index.html#x".into(),
+            b: "text </script> ü".into(),
+        };
+        for docs in [vec![], vec![doc("one")], vec![doc("one"), doc("two")]] {
+            let json = serde_json::to_string(&docs).unwrap();
+            let mut script = Script::default();
+            docs.into_iter().for_each(|doc| script.push(doc));
+            assert_eq!(
+                script.finish(),
+                format!("window.versusSearchIndex = {json};\n")
+            );
+        }
     }
 
     #[test]
