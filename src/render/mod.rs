@@ -81,6 +81,12 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
         Err(problem) => problems.push(problem),
     };
 
+    // The index holds the text of every page; made before the pages, its spare room is
+    // given back while the build holds little else.
+    add(
+        search::INDEX_FILE.to_string(),
+        Ok(exact(search::index_script(site))),
+    );
     add(
         urls::output_file(""),
         render_page(build, &site.home, "home.html", |_| {}),
@@ -157,10 +163,6 @@ fn render_all(build: &Build) -> Result<Vec<Output>, Diagnostics> {
     add(
         "404.html".to_string(),
         render_not_found(site, theme, &build.nav),
-    );
-    add(
-        search::INDEX_FILE.to_string(),
-        Ok(search::index_script(site)),
     );
     // GitHub Pages, when it publishes a branch, runs Jekyll first unless this file exists;
     // Jekyll would drop files and folders whose names start with `_`.
@@ -239,8 +241,8 @@ fn render_page(
     build.theme.render(template, &context).map(exact)
 }
 
-/// A rendered page in an allocation of its own size. Its string grew by doubling, so up to
-/// half of it is spare room, and every page is held until the write stage; mimalloc's
+/// A rendered file in an allocation of its own size. Its string grew by doubling, so up to
+/// half of it is spare room, and every file is held until the write stage; mimalloc's
 /// `realloc` keeps a block shrunk by less than half, so `shrink_to_fit` would free nothing.
 fn exact(html: String) -> String {
     if html.capacity() == html.len() {
