@@ -72,7 +72,7 @@ pub fn resolve(
     let at = Place { shown, key: &key };
     match form {
         RawForm::Constant(stated) => Ok(Cell {
-            first: resolve_stated(&at, dimension, stated)?,
+            first: resolve_stated(&at, dimension, *stated)?,
             changes: Vec::new(),
         }),
         RawForm::History { position, changes } => {

@@ -32,7 +32,7 @@ pub struct RawCell {
 /// One value for every version, or a history of values.
 #[derive(Debug)]
 pub enum RawForm {
-    Constant(RawStated),
+    Constant(Box<RawStated>),
     History {
         /// Where `history:` is written.
         position: Position,
@@ -119,7 +119,14 @@ fn raw_cell(
         Yaml::Map(mapping) if mapping.get("history").is_some() => {
             raw_history(shown, key, mapping, inline, problems)?
         }
-        _ => RawForm::Constant(raw_stated(shown, key, &entry.value, &[], inline, problems)?),
+        _ => RawForm::Constant(Box::new(raw_stated(
+            shown,
+            key,
+            &entry.value,
+            &[],
+            inline,
+            problems,
+        )?)),
     };
     Some(RawCell {
         key: key.clone(),
