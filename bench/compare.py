@@ -22,16 +22,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def timed(command):
-    """Runs `command` under /usr/bin/time; returns (wall s, cpu s, peak KiB)."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *command],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    wall, user, system, peak = result.stderr.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(system), int(peak)
+sys.path.insert(0, str(HERE))
+from measure import timed  # noqa: E402
 
 
 def commands(tools, corpus, out):
@@ -78,9 +70,9 @@ def main():
         print(f"{'tool':8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'pages/s':>9}")
         medians = {}
         for tool, samples in runs.items():
-            wall = statistics.median(s[0] for s in samples)
-            cpu = statistics.median(s[1] for s in samples)
-            peak = statistics.median(s[2] for s in samples) / 1024
+            wall = statistics.median(s.wall for s in samples)
+            cpu = statistics.median(s.cpu for s in samples)
+            peak = statistics.median(s.peak_mb for s in samples)
             medians[tool] = (wall, cpu, peak)
             print(f"{tool:8} {wall:8.2f} {cpu:8.2f} {peak:8.0f} {size / wall:9.0f}")
         v = medians["versus"]
@@ -93,8 +85,8 @@ def main():
     shipped = Path(args.work) / "shipped"
     cold = [timed([tools["versus"], "build", str(HERE.parent), "--dest", str(shipped)]) for _ in range(5)]
     again = [timed([tools["versus"], "build", str(HERE.parent), "--dest", str(shipped)]) for _ in range(5)]
-    print(f"shipped book: build {statistics.median(c[0] for c in cold) * 1000:.0f} ms (whole process), "
-          f"rebuild with no change {statistics.median(a[0] for a in again) * 1000:.0f} ms")
+    print(f"shipped book: build {statistics.median(c.wall for c in cold) * 1000:.0f} ms (whole process), "
+          f"rebuild with no change {statistics.median(a.wall for a in again) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -19,16 +19,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def timed(command):
-    """Runs `command` under /usr/bin/time; returns (wall s, cpu s, peak MB)."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *command],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    wall, user, system, peak = result.stderr.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(system), int(peak) / 1024
+sys.path.insert(0, str(HERE))
+from measure import timed  # noqa: E402
 
 
 def has_cache(binary):
@@ -68,8 +60,8 @@ def main():
     print(f"\n{args.pages} pages, median of {args.rounds} rounds")
     print(f"{'binary / case':60} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  rounds: wall s, peak MB")
     for (binary, case), samples in runs.items():
-        medians = [statistics.median(s[i] for s in samples) for i in range(3)]
-        each = ", ".join(f"{s[0]:.1f} s {s[2]:.0f} MB" for s in samples)
+        medians = [statistics.median(getattr(s, field) for s in samples) for field in ("wall", "cpu", "peak_mb")]
+        each = ", ".join(f"{s.wall:.1f} s {s.peak_mb:.0f} MB" for s in samples)
         print(f"{binary[-45:] + ' ' + case:60} {medians[0]:8.2f} {medians[1]:8.2f} {medians[2]:8.0f}  {each}")
     print("\nfull: build --no-cache into a new folder; cold: with an empty cache; no change: the same build again")
 

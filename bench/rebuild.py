@@ -23,16 +23,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def timed(command):
-    """Runs `command` under /usr/bin/time; returns (wall s, cpu s, system s, peak KiB)."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", *command],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr}")
-    wall, user, system, peak = result.stderr.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(system), float(system), int(peak)
+sys.path.insert(0, str(HERE))
+from measure import timed  # noqa: E402
 
 
 def version(command):
@@ -95,7 +87,7 @@ def main():
     print(f"\n{args.pages} pages, median of {args.rounds} rounds")
     print(f"{'case':16} {'wall s':>8} {'cpu s':>8} {'sys s':>8} {'peak MB':>8} {'÷ Hugo':>8} {'÷ full':>8}")
     for name, (wall, cpu, system, peak) in medians.items():
-        print(f"{name:16} {wall:8.2f} {cpu:8.2f} {system:8.2f} {peak / 1024:8.0f} {wall / hugo:7.3f}x {wall / full:7.3f}x")
+        print(f"{name:16} {wall:8.2f} {cpu:8.2f} {system:8.2f} {peak:8.0f} {wall / hugo:7.3f}x {wall / full:7.3f}x")
     print("\nfull: versus build --no-cache into a new folder; cold: with an empty cache; the rest reuse the cache and the output")
 
 
