@@ -336,10 +336,35 @@ impl<'a> Markdown<'a> {
                 event,
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
             ) {
+                let event = self.fragment_on_own_page(event);
                 self.push_event(&mut markup, event, range, &index, &mut links);
             }
         }
         markup
+    }
+
+    /// A link to a fragment alone (`#what-to-wear`) in front matter names a section of the
+    /// page built from this file: a note also appears on the matrix and in the embeds, where
+    /// the fragment alone would point nowhere.
+    fn fragment_on_own_page<'e>(&self, event: Event<'e>) -> Event<'e> {
+        let own_file = self.source.file_name().and_then(|name| name.to_str());
+        match (event, own_file) {
+            (
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                Some(own_file),
+            ) if dest_url.starts_with('#') => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from(format!("{own_file}{dest_url}")),
+                title,
+                id,
+            }),
+            (event, _) => event,
+        }
     }
 
     /// The links and images of a short piece of Markdown, as the parser finds them: each

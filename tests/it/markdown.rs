@@ -485,3 +485,27 @@ fn an_email_autolink_in_front_matter_is_a_mailto_link_and_not_a_broken_file() {
         "{html}"
     );
 }
+
+#[test]
+fn a_fragment_alone_in_a_note_leads_to_the_model_page_from_everywhere_it_is_shown() {
+    let book = Book::minimal();
+    book.write(
+        "content/models/alpha.md",
+        "---\ntitle: Alpha\norder: 1\nvalues:\n  speed: { value: fast, note: \"see [when](#when-warm)\" }\n  api: n/a\n---\n## When warm\n\nText.\n",
+    );
+    book.build().success();
+    let link = "href=\"../models/alpha/index.html#when-warm\"";
+    assert!(book.read("public/matrix/index.html").contains(link));
+    assert!(
+        book.read("public/models/alpha/index.html")
+            .contains("href=\"../../models/alpha/index.html#when-warm\"")
+    );
+    book.write(
+        "content/models/alpha.md",
+        "---\ntitle: Alpha\norder: 1\nvalues:\n  speed: { value: fast, note: \"see [when](#nowhere)\" }\n  api: n/a\n---\n## When warm\n\nText.\n",
+    );
+    book.run(&["check"])
+        .failure(1)
+        .stderr_has("content/models/alpha.md:5:")
+        .stderr_has("error: broken anchor: `#nowhere` is not an id in models/alpha/index.html");
+}
