@@ -117,6 +117,10 @@ fn build_from(
 ) -> Result<BuildReport, Failure> {
     let (config, site) = load(root, overrides)?;
     write::check_output_dir(root, &config.content_dir, &config.output_dir)?;
+    if let Some(pack_file) = cache.and_then(render::highlight::Cache::file) {
+        cache::check_dir(root, &config.content_dir, &config.output_dir, &pack_file)
+            .map_err(|d| Failure::Environment(vec![d]))?;
+    }
     let theme = render::Theme::load(&config)?;
     let rendered = render::render_with(&site, &theme, cache);
     let cache_problem = cache

@@ -396,12 +396,19 @@ fn from_working_dir(path: PathBuf) -> PathBuf {
 fn clean(dir: &Path, cache_dir: Option<PathBuf>) -> ExitCode {
     let cache = versus::cache::location(dir, cache_dir.map(from_working_dir));
     match versus::cache::clean(&cache) {
-        Ok(removed) => {
+        Ok(cleaned) => {
             eprintln!(
-                "removed {removed} cache file{} from {}",
-                plural(removed),
+                "removed {} cache file{} from {}",
+                cleaned.removed,
+                plural(cleaned.removed),
                 cache.display()
             );
+            for kept in &cleaned.kept {
+                eprintln!("kept {kept} (not written by versus)");
+            }
+            if !cleaned.removed_dir && cache.is_dir() {
+                eprintln!("kept the folder {}", cache.display());
+            }
             ExitCode::SUCCESS
         }
         Err(err) => {

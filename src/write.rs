@@ -443,7 +443,7 @@ fn is_empty_dir(path: &Path) -> bool {
 }
 
 /// An absolute, `..`-free form of `path`, whether or not it exists yet.
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     if let Ok(canonical) = fs::canonicalize(path) {
         return canonical;
     }

@@ -10,6 +10,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::{Diagnostic, Position, display_path};
+
 pub use pack::{KEEP_BUILDS, MAX_BYTES, Pack};
 
 /// The cache folder's name inside the book when neither `--cache-dir` nor the environment
@@ -65,23 +67,105 @@ fn prepare(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Empties the cache: removes the files versus made in `dir` (nothing else), then `dir` if
-/// that leaves it empty. Returns how many files were removed.
-pub fn clean(dir: &Path) -> io::Result<usize> {
+/// What [`clean`] did.
+#[derive(Debug, Default)]
+pub struct Cleaned {
+    /// How many files versus wrote were removed.
+    pub removed: usize,
+    /// The names of the entries left in the folder because versus cannot prove it wrote them.
+    pub kept: Vec<String>,
+    /// Whether the folder itself went (it held only versus's files).
+    pub removed_dir: bool,
+}
+
+/// Empties the cache: removes the files in `dir` versus can prove it wrote (its tag, word for
+/// word; packs that start with versus's signature; its temporary files), keeps everything
+/// else, and removes `dir` only if it held nothing but versus's files.
+pub fn clean(dir: &Path) -> io::Result<Cleaned> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Cleaned::default()),
         Err(err) => return Err(err),
     };
-    let mut removed = 0;
+    let mut cleaned = Cleaned::default();
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_file() && (name == TAG || pack::is_ours(&name)) {
+        if entry.file_type()?.is_file() && wrote(&entry.path(), &name)? {
             fs::remove_file(entry.path())?;
-            removed += 1;
+            cleaned.removed += 1;
+        } else {
+            cleaned.kept.push(name);
         }
     }
-    let _ = fs::remove_dir(dir);
-    Ok(removed)
+    cleaned.kept.sort();
+    cleaned.removed_dir =
+        cleaned.kept.is_empty() && cleaned.removed > 0 && fs::remove_dir(dir).is_ok();
+    Ok(cleaned)
+}
+
+/// Whether versus wrote the regular file `path`, named `name`, in a cache folder.
+fn wrote(path: &Path, name: &str) -> io::Result<bool> {
+    if name == TAG {
+        return Ok(pack::read_start(path, TAG_TEXT.len() + 1)? == TAG_TEXT.as_bytes());
+    }
+    let start = pack::read_start(path, pack::START_LEN)?;
+    Ok(pack::is_ours(name, &start, TAG_TEXT))
+}
+
+/// Refuses a cache folder where versus's files would mix with the book's or the site's (the
+/// book's root or a folder holding it, the content or the output folder or one inside them),
+/// and a pack file in it that versus did not write, which the build would overwrite.
+/// `pack_file` is the pack the build will write; the folder is its parent.
+pub fn check_dir(
+    root: &Path,
+    content: &Path,
+    output: &Path,
+    pack_file: &Path,
+) -> Result<(), Diagnostic> {
+    let dir = pack_file.parent().unwrap_or(Path::new("."));
+    let dir_abs = crate::write::absolute(dir);
+    let where_ = |what: &Path| crate::write::absolute(what);
+    let refuse = |why: &str| {
+        Diagnostic::error(
+            display_path(root, dir),
+            Position::NONE,
+            format!("refusing to keep the build cache in this folder: {why}"),
+        )
+        .with_help(format!(
+            "choose a cache folder outside the book's content and output with `--cache-dir DIR` \
+             or ${DIR_ENV}, or set neither to use {DEFAULT_DIR}/ in the book"
+        ))
+    };
+    if dir_abs != where_(&root.join(DEFAULT_DIR)) {
+        if dir_abs == where_(root) {
+            return Err(refuse("it is the book's root"));
+        }
+        if where_(root).starts_with(&dir_abs) {
+            return Err(refuse(
+                "it holds the book (its CACHEDIR.TAG would tell backup tools to skip the book)",
+            ));
+        }
+        for (folder, name) in [(content, "content"), (output, "output")] {
+            let folder_abs = where_(folder);
+            if dir_abs == folder_abs {
+                return Err(refuse(&format!("it is the {name} folder")));
+            }
+            if dir_abs.starts_with(&folder_abs) {
+                return Err(refuse(&format!("it is inside the {name} folder")));
+            }
+        }
+    }
+    if !pack::may_overwrite(pack_file).unwrap_or(true) {
+        return Err(Diagnostic::error(
+            display_path(root, pack_file),
+            Position::NONE,
+            "refusing to overwrite this file: versus did not write it (it is not a versus cache file)",
+        )
+        .with_help(format!(
+            "move it away or delete it yourself if you do not need it, or choose another cache \
+             folder with `--cache-dir DIR` or ${DIR_ENV}"
+        )));
+    }
+    Ok(())
 }

@@ -22,6 +22,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const MAGIC: &[u8; 16] = b"versus-cache\0\0\0\x01";
+/// What every pack versus ever wrote starts with, whatever its format version: the proof
+/// that a file is versus's to overwrite or delete.
+const SIGNATURE: &[u8] = MAGIC.split_at(15).0;
 const HEADER: usize = 40;
 const ENTRY_HEADER: usize = 30;
 const EXTENSION: &str = ".pack";
@@ -72,6 +75,11 @@ impl Pack {
             slots,
             stale: !intact,
         }
+    }
+
+    /// The file the pack is kept in (`None` for one in memory).
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     pub fn len(&self) -> usize {
@@ -146,6 +154,12 @@ impl Pack {
 
     fn write(&self, file: &Path) -> io::Result<()> {
         let dir = file.parent().unwrap_or(Path::new("."));
+        if !may_overwrite(file)? {
+            return Err(io::Error::other(format!(
+                "{} is not a versus cache file; it was left as it was",
+                file.display()
+            )));
+        }
         super::prepare(dir)?;
         let mut keys: Vec<&u128> = self.slots.keys().collect();
         keys.sort_unstable();
@@ -163,9 +177,56 @@ impl Pack {
     }
 }
 
-/// Whether a file name in the cache folder is one versus writes (a pack or a temporary one).
-pub fn is_ours(name: &str) -> bool {
-    name.ends_with(EXTENSION) || name.contains(TEMP_MARK)
+/// Whether versus may replace `file` with a pack: it does not exist, or it is a regular file
+/// that starts like every pack versus writes (not a link, a folder or anyone else's file).
+pub fn may_overwrite(file: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(file) {
+        Ok(meta) => Ok(meta.is_file() && is_pack(&read_start(file, SIGNATURE.len())?)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(err) => Err(err),
+    }
+}
+
+/// Whether a regular file named `name` in the cache folder, starting with `start` (its first
+/// [`START_LEN`] bytes), is one versus wrote: a pack, or a temporary file of versus's naming
+/// holding the beginning of a pack or of the folder's tag.
+pub fn is_ours(name: &str, start: &[u8], tag_text: &str) -> bool {
+    if name.ends_with(EXTENSION) {
+        return is_pack(start);
+    }
+    is_temp_name(name)
+        && (SIGNATURE.starts_with(start)
+            || is_pack(start)
+            || tag_text.as_bytes().starts_with(start))
+}
+
+/// How many bytes of a file [`is_ours`] needs to see.
+pub const START_LEN: usize = 256;
+
+fn is_pack(start: &[u8]) -> bool {
+    start.starts_with(SIGNATURE)
+}
+
+/// `NAME.pack.tmp-PID-COUNT`, as [`with_temp`] names its files.
+fn is_temp_name(name: &str) -> bool {
+    let Some((_, suffix)) = name.split_once(TEMP_MARK) else {
+        return false;
+    };
+    let mut numbers = suffix.split('-');
+    let is_number = |part: Option<&str>| {
+        part.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    is_number(numbers.next()) && is_number(numbers.next()) && numbers.next().is_none()
+}
+
+/// The first `len` bytes of `file` (fewer if it is shorter).
+pub fn read_start(file: &Path, len: usize) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut start = Vec::with_capacity(len);
+    fs::File::open(file)?
+        .take(len as u64)
+        .read_to_end(&mut start)?;
+    Ok(start)
 }
 
 /// Writes `bytes` to `file` through a temporary file renamed over it, so a reader (another
@@ -183,9 +244,10 @@ fn with_temp(file: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) ->
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = fs::File::create(&temp)
-        .and_then(|mut out| fill(&mut out))
-        .and_then(|()| fs::rename(&temp, file));
+    // `create_new`: never truncate, nor remove on failure, a file that happens to have the
+    // temporary name.
+    let mut out = fs::File::create_new(&temp)?;
+    let result = fill(&mut out).and_then(|()| fs::rename(&temp, file));
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
@@ -152,6 +152,11 @@ impl Cache {
     /// Ends a build: ages and drops what it did not use, and saves the pack if it changed.
     pub fn finish_build(&self) -> std::io::Result<()> {
         self.pack().finish()
+    }
+
+    /// The file the cache is kept in (`None` for one in memory).
+    pub fn file(&self) -> Option<PathBuf> {
+        self.pack().file().map(Path::to_path_buf)
     }
 
     fn pack(&self) -> std::sync::MutexGuard<'_, Pack> {
