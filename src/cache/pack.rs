@@ -393,6 +393,34 @@ mod tests {
     }
 
     #[test]
+    fn a_file_versus_did_not_write_is_never_overwritten() {
+        let dir = TestDir::new("foreign");
+        let mut pack = Pack::open(dir.path(), "t", 7);
+        pack.insert(1, "one".into());
+        // Appears while the build runs.
+        fs::write(dir.path().join("t.pack"), "user data").unwrap();
+        assert!(pack.finish().is_err());
+        assert_eq!(fs::read(dir.path().join("t.pack")).unwrap(), b"user data");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no tag, no temporary file left");
+    }
+
+    #[test]
+    fn only_versus_named_temporary_files_with_versus_bytes_are_ours() {
+        let tag = "Signature: x\n";
+        assert!(is_ours("h.pack.tmp-12-0", b"", tag));
+        assert!(is_ours("h.pack.tmp-12-0", &MAGIC[..4], tag));
+        assert!(is_ours("h.pack.tmp-12-0", b"Signature", tag));
+        assert!(!is_ours("h.pack.tmp-12-0", b"notes", tag));
+        assert!(!is_ours("h.pack.tmp-12", b"", tag));
+        assert!(!is_ours("h.pack.tmp-12-0-1", b"", tag));
+        assert!(!is_ours("h.pack.tmp-a-0", b"", tag));
+        assert!(is_ours("h.pack", MAGIC, tag));
+        assert!(!is_ours("h.pack", b"", tag));
+        assert!(!is_ours("h.pack", b"PACK\0\0\0\x02", tag));
+    }
+
+    #[test]
     fn unused_entries_age_out_and_the_size_is_bounded() {
         let mut pack = Pack::memory();
         pack.insert(1, "one".into());

@@ -24,10 +24,15 @@ fn book_with_code() -> Book {
 
 /// Runs `versus ARGS` in the book with `env` set, and no cache settings from outside.
 fn run_with(book: &Book, args: &[&str], env: &[(&str, &str)]) -> Output {
+    run_in(book.path(), args, env)
+}
+
+/// [`run_with`] in the folder `dir`.
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_versus"));
     command
         .args(args)
-        .current_dir(book.path())
+        .current_dir(dir)
         .env_remove(versus::cache::DIR_ENV)
         .env_remove(versus::cache::BUILD_ID_ENV);
     for (key, value) in env {
@@ -173,8 +178,16 @@ fn a_damaged_cache_is_ignored_and_rewritten() {
     let good = fs::read(book.path().join(PACK)).unwrap();
     let damages: [(&str, Vec<u8>); 4] = [
         ("truncated", good[..good.len() - 7].to_vec()),
-        ("garbage", b"\x00\xffnot a pack at all".repeat(50)),
-        ("empty", Vec::new()),
+        ("garbage after the signature", {
+            let mut bytes = good[..15].to_vec();
+            bytes.extend(b"\x00\xffnot a pack at all".repeat(50));
+            bytes
+        }),
+        ("header only, of another format version", {
+            let mut bytes = good[..40].to_vec();
+            bytes[15] = 0x7f;
+            bytes
+        }),
         ("flipped", {
             let mut bytes = good.clone();
             let middle = bytes.len() / 2;
@@ -262,6 +275,255 @@ fn cache_dir_flag_environment_and_clean() {
         !book.exists(".versus-cache"),
         "an emptied default folder goes"
     );
+}
+
+/// Files in a cache folder that versus did not write: git's pack, cargo's tag, the user's
+/// own `highlight.pack` and `CACHEDIR.TAG`, a file that only looks like a temporary one.
+const NOT_VERSUS: [(&str, &[u8]); 5] = [
+    ("pack-05d4.pack", b"PACK\x00\x00\x00\x02\x00\x00\x00\x01 git objects"),
+    ("pack-05d4.idx", b"\xfftOc\x00\x00\x00\x02"),
+    (
+        "CACHEDIR.TAG",
+        b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by cargo.\n",
+    ),
+    ("highlight.pack", b"user data\n"),
+    ("notes.pack.tmp-1-2", b"my notes, named oddly\n"),
+];
+
+#[test]
+fn clean_removes_only_what_versus_can_prove_it_wrote() {
+    let book = book_with_code();
+    // A folder of someone else's files and versus's: only versus's go, and the folder stays.
+    ok(run_with(&book, &["build", "--cache-dir", "shared"], &[]));
+    let shared = book.path().join("shared");
+    let pack = fs::read(shared.join("highlight.pack")).unwrap();
+    fs::rename(shared.join("highlight.pack"), shared.join("other.pack")).unwrap();
+    fs::write(shared.join("CACHEDIR.TAG.pack.tmp-77-0"), b"Signature: 8a4").unwrap();
+    fs::write(shared.join("highlight.pack.tmp-77-1"), &pack[..20]).unwrap();
+    fs::write(shared.join("highlight.pack.tmp-77-2"), b"").unwrap();
+    fs::remove_file(shared.join("CACHEDIR.TAG")).unwrap();
+    for (name, bytes) in NOT_VERSUS {
+        fs::write(shared.join(name), bytes).unwrap();
+    }
+    fs::create_dir(shared.join("sub.pack")).unwrap();
+    let cleaned = ok(run_with(&book, &["clean", "--cache-dir", "shared"], &[]));
+    let stderr = String::from_utf8_lossy(&cleaned.stderr);
+    assert!(stderr.contains("removed 4 cache files"), "{stderr}");
+    for (name, bytes) in NOT_VERSUS {
+        assert_eq!(fs::read(shared.join(name)).unwrap(), bytes, "{name} kept");
+        assert!(
+            stderr.contains(&format!("kept {name} (not written by versus)")),
+            "{name} reported\n{stderr}"
+        );
+    }
+    assert!(shared.join("sub.pack").is_dir());
+    let mut left: Vec<String> = fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    let mut expected: Vec<String> = NOT_VERSUS.iter().map(|(n, _)| n.to_string()).collect();
+    expected.push("sub.pack".into());
+    expected.sort();
+    assert_eq!(
+        left, expected,
+        "versus's pack, tag and temporary files went"
+    );
+
+    // Only the user's own tag and highlight.pack: nothing is removed, the folder stays.
+    book.write(
+        "theirs/CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n",
+    );
+    book.write("theirs/highlight.pack", "user data\n");
+    let cleaned = ok(run_with(&book, &["clean", "--cache-dir", "theirs"], &[]));
+    assert!(String::from_utf8_lossy(&cleaned.stderr).contains("removed 0 cache files"));
+    assert_eq!(book.read("theirs/highlight.pack"), "user data\n");
+    assert!(book.exists("theirs/CACHEDIR.TAG"));
+
+    // An empty folder versus did not fill is left too.
+    fs::create_dir(book.path().join("empty")).unwrap();
+    ok(run_with(&book, &["clean", "--cache-dir", "empty"], &[]));
+    assert!(book.exists("empty"));
+}
+
+#[test]
+fn clean_leaves_a_git_pack_folder_whole() {
+    let book = Book::empty();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(book.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status();
+        status.is_ok_and(|s| s.success())
+    };
+    book.write("f", "hi\n");
+    if !git(&["init", "-q"]) {
+        eprintln!("skipped: no git");
+        return;
+    }
+    assert!(git(&["add", "f"]));
+    assert!(git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "m"
+    ]));
+    assert!(git(&["gc", "-q"]));
+    let packs = book.path().join(".git/objects/pack");
+    let before = snapshot(&packs);
+    assert!(
+        before
+            .iter()
+            .any(|(p, _)| p.extension().is_some_and(|e| e == "pack"))
+    );
+    ok(run_with(
+        &book,
+        &["clean", ".", "--cache-dir", ".git/objects/pack"],
+        &[],
+    ));
+    assert_eq!(snapshot(&packs), before);
+    assert!(git(&["fsck", "--strict"]), "the repository is intact");
+}
+
+/// Runs `versus ARGS` expecting the environment failure (exit 2) whose message has `needle`.
+#[track_caller]
+fn refused(dir: &Path, args: &[&str], env: &[(&str, &str)], needles: &[&str]) {
+    let output = run_in(dir, args, env);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: no {needle:?} in\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn build_refuses_a_cache_folder_in_the_book_content_or_output() {
+    // The book one level down, so that `..` is a folder of the test's own.
+    let outer = Book::empty();
+    let root = outer.path().join("book");
+    crate::harness::copy_tree(book_with_code().path(), &root);
+    ok(run_in(&root, &["build", "--no-cache"], &[]));
+    let site_before = snapshot(&root.join("public"));
+    let help = "help: choose a cache folder outside the book's content and output with `--cache-dir DIR` or $VERSUS_CACHE_DIR";
+    for (dir, why) in [
+        ("content", "it is the content folder"),
+        ("content/cache", "it is inside the content folder"),
+        ("public", "it is the output folder"),
+        ("public/cache", "it is inside the output folder"),
+        (".", "it is the book's root"),
+        ("..", "it holds the book"),
+    ] {
+        let message = format!("refusing to keep the build cache in this folder: {why}");
+        refused(
+            &root,
+            &["build", "--cache-dir", dir],
+            &[],
+            &[&message, help],
+        );
+        let env_dir = root.join(dir);
+        refused(
+            &root,
+            &["build"],
+            &[(versus::cache::DIR_ENV, env_dir.to_str().unwrap())],
+            &[&message, help],
+        );
+    }
+    for written in [
+        "content/CACHEDIR.TAG",
+        "content/highlight.pack",
+        "content/cache",
+        "public/cache",
+        "CACHEDIR.TAG",
+        "highlight.pack",
+        "../CACHEDIR.TAG",
+        "../highlight.pack",
+    ] {
+        assert!(!root.join(written).exists(), "{written}");
+    }
+    assert_eq!(
+        snapshot(&root.join("public")),
+        site_before,
+        "the site was left as it was"
+    );
+    // The default folder, named or not, and one beside the content are fine.
+    ok(run_in(
+        &root,
+        &["build", "--cache-dir", ".versus-cache"],
+        &[],
+    ));
+    ok(run_in(&root, &["build", "--cache-dir", "elsewhere"], &[]));
+    assert_eq!(snapshot(&root.join("public")), site_before);
+}
+
+#[test]
+fn build_and_serve_never_overwrite_a_pack_versus_did_not_write() {
+    let book = book_with_code();
+    for (what, bytes) in [
+        ("the user's file", b"user data\n".to_vec()),
+        ("an empty file", Vec::new()),
+    ] {
+        book.write("tgt3/highlight.pack", &bytes);
+        refused(
+            book.path(),
+            &["build", "--cache-dir", "tgt3"],
+            &[],
+            &[
+                "tgt3/highlight.pack: error: refusing to overwrite this file: versus did not write it",
+                "help: move it away or delete it yourself",
+            ],
+        );
+        assert_eq!(
+            fs::read(book.path().join("tgt3/highlight.pack")).unwrap(),
+            bytes,
+            "{what}"
+        );
+        assert!(!book.exists("tgt3/CACHEDIR.TAG"), "{what}");
+    }
+    assert!(!book.exists("public"), "no site was built");
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_versus"))
+        .args(["serve", "--port", "0", "--cache-dir", "tgt3"])
+        .current_dir(book.path())
+        .env_remove(versus::cache::DIR_ENV)
+        .env_remove(versus::cache::BUILD_ID_ENV)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = server.stderr.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines() {
+            if lines.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(60)) {
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("build failed") {
+            break;
+        }
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(
+        seen.contains("tgt3/highlight.pack: error: refusing to overwrite this file"),
+        "serve refuses the same way:\n{seen}"
+    );
+    assert!(book.read("tgt3/highlight.pack").is_empty());
 }
 
 fn stamp(path: &Path) -> (u64, i64, i64) {
