@@ -11,6 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position, display_path};
+use crate::write::absolute;
 
 pub use pack::{KEEP_BUILDS, MAX_BYTES, Pack};
 
@@ -91,7 +92,8 @@ pub fn clean(dir: &Path) -> io::Result<Cleaned> {
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if entry.file_type()?.is_file() && wrote(&entry.path(), &name)? {
+        // A file it cannot read is not proven to be versus's: kept.
+        if entry.file_type()?.is_file() && wrote(&entry.path(), &name).unwrap_or(false) {
             fs::remove_file(entry.path())?;
             cleaned.removed += 1;
         } else {
@@ -124,8 +126,7 @@ pub fn check_dir(
     pack_file: &Path,
 ) -> Result<(), Diagnostic> {
     let dir = pack_file.parent().unwrap_or(Path::new("."));
-    let dir_abs = crate::write::absolute(dir);
-    let where_ = |what: &Path| crate::write::absolute(what);
+    let dir_abs = absolute(dir);
     let refuse = |why: &str| {
         Diagnostic::error(
             display_path(root, dir),
@@ -137,17 +138,17 @@ pub fn check_dir(
              or ${DIR_ENV}, or set neither to use {DEFAULT_DIR}/ in the book"
         ))
     };
-    if dir_abs != where_(&root.join(DEFAULT_DIR)) {
-        if dir_abs == where_(root) {
+    if dir_abs != absolute(&root.join(DEFAULT_DIR)) {
+        if dir_abs == absolute(root) {
             return Err(refuse("it is the book's root"));
         }
-        if where_(root).starts_with(&dir_abs) {
+        if absolute(root).starts_with(&dir_abs) {
             return Err(refuse(
                 "it holds the book (its CACHEDIR.TAG would tell backup tools to skip the book)",
             ));
         }
         for (folder, name) in [(content, "content"), (output, "output")] {
-            let folder_abs = where_(folder);
+            let folder_abs = absolute(folder);
             if dir_abs == folder_abs {
                 return Err(refuse(&format!("it is the {name} folder")));
             }
