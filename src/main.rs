@@ -449,7 +449,7 @@ fn build(dir: PathBuf, overrides: Overrides, cache_dir: Option<PathBuf>) -> Exit
         Err(failure) => report_failure(
             &failure,
             &dir,
-            "build failed; the previous site was left as it was",
+            "build failed; the output folder was left as it was",
         ),
     }
 }

@@ -13,7 +13,7 @@ fn fails_keeping_the_site(breaks: impl FnOnce(&Book)) -> Run {
     let run = book.build();
     run.failure(1)
         .stderr_has("  help: ")
-        .stderr_has("build failed; the previous site was left as it was");
+        .stderr_has("build failed; the output folder was left as it was");
     assert_eq!(
         snapshot(&book.path().join("public")),
         before,
@@ -197,7 +197,7 @@ fn every_problem_of_a_run_is_reported_at_once() {
     run.stderr_has("content/about.md:2:1: error: unknown front matter key `titel`")
         .stderr_has("content/models/alpha.md:4:10: error: `quick` is not a level of `speed`")
         .stderr_has("content/models/beta.md:5:3: error: unknown dimension `apii`")
-        .stderr_has("build failed; the previous site was left as it was: 4 errors");
+        .stderr_has("build failed; the output folder was left as it was: 4 errors");
     run.stderr_has("content/about.md:2:1: error: the page has no title");
 }
 
