@@ -253,6 +253,15 @@ impl<'y> Builder<'y> {
             }
             Event::Alias(id) => {
                 let Some(&Anchored { values, text, .. }) = self.anchors.get(&id) else {
+                    // The parser knows an anchor from where it is written, so an alias
+                    // inside the value its anchor is on gets that anchor's id.
+                    if id != 0 && self.open.iter().any(|open| open.anchor == id) {
+                        return Err(Fault::new(
+                            position,
+                            "invalid front matter: this alias refers to itself (it is inside the value its anchor is on)",
+                            "an alias copies a finished value; move `*name` out of the value `&name` is on, or write the value out",
+                        ));
+                    }
                     return Err(Fault::new(
                         position,
                         "invalid front matter: this alias names no anchor",

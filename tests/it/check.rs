@@ -263,3 +263,14 @@ fn a_broken_serve_template_of_the_book_theme_is_reported() {
             "themes/mine/templates/serve/overlay.html:1:29: error: template error: Variable `nope` is not defined",
         );
 }
+
+#[test]
+fn an_alias_inside_its_own_anchor_is_called_recursive() {
+    let book = Book::minimal();
+    book.write("content/guide.md", "---\ntitle: Guide\nquestion: &q\n  text: Need speed?\n  answers:\n    - label: Yes\n      question: *q\n    - label: No\n      model: beta\n---\n");
+    let run = book.run(&["check"]);
+    run.failure(1)
+        .stderr_line("content/guide.md:7:17: error: invalid front matter: this alias refers to itself (it is inside the value its anchor is on)")
+        .stderr_line("  help: an alias copies a finished value; move `*name` out of the value `&name` is on, or write the value out");
+    assert!(!run.stderr().contains("names no anchor"), "{}", run.stderr());
+}
