@@ -58,6 +58,8 @@ pub struct Known<'a> {
     /// Slugs of model files that failed to parse or validate: their problem is already
     /// reported, so the guide is not blamed for naming them.
     pub broken: &'a BTreeSet<String>,
+    /// Slugs of the models marked `draft: true` and left out of this site.
+    pub drafts: &'a BTreeSet<String>,
     pub dimensions: &'a [DimensionSpec],
 }
 
@@ -84,6 +86,21 @@ pub fn resolve(
                 RawNext::Model { slug, position } => match known.models.get(&slug) {
                     Some(&index) => Next::Model(index),
                     None if known.broken.contains(&slug) => return None,
+                    None if known.drafts.contains(&slug) => {
+                        problems.push(
+                            Diagnostic::error(
+                                shown,
+                                position,
+                                format!(
+                                    "the guide names the model `{slug}`, which is a draft, left out of the site"
+                                ),
+                            )
+                            .with_help(
+                                "publish it (remove `draft: true`), check the book with its drafts (`versus check --drafts`), or remove this answer",
+                            ),
+                        );
+                        return None;
+                    }
                     None => {
                         let help =
                             match did_you_mean(&slug, known.models.keys().map(String::as_str)) {

@@ -7,7 +7,7 @@
 pub mod cell;
 pub mod guide;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::config::{Config, DimensionSpec, Versions};
@@ -153,11 +153,15 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
     );
 
     let mut drafts = Vec::new();
+    let mut draft_models = BTreeSet::new();
     for document in documents {
         if document.meta.draft
             && !config.drafts
             && matches!(document.extra, Extra::Page | Extra::Model(_))
         {
+            if matches!(document.extra, Extra::Model(_)) {
+                draft_models.insert(slug_of(&page_of(&document, config)));
+            }
             drafts.push(
                 document
                     .source
@@ -211,6 +215,7 @@ pub fn build(config: &Config, parsed: ParsedBook) -> Result<Site, Diagnostics> {
             &guide::Known {
                 models: &slugs,
                 broken: &broken_models,
+                drafts: &draft_models,
                 dimensions: &config.dimensions,
             },
             &mut problems,
