@@ -346,6 +346,27 @@ fn changes_of(
         );
         return None;
     }
+    // A build `--at` an older version stops the list there; one at or before `from` would
+    // run it backwards.
+    if let Some(at) = config.at.filter(|&at| from >= at) {
+        let position = raw.from.as_ref().map_or(raw.position, |(_, p)| *p);
+        problems.push(
+            Diagnostic::error(
+                shown,
+                position,
+                format!(
+                    "`changes` runs from {}, but the site is built `--at {}`, which is not after it",
+                    versions.name(from),
+                    versions.name(at)
+                ),
+            )
+            .with_help(format!(
+                "build `--at` a version after {}, or leave this page out of that build (`draft: true`)",
+                versions.name(from)
+            )),
+        );
+        return None;
+    }
     Some(Changes { from, to })
 }
 

@@ -489,3 +489,19 @@ fn a_change_from_n_a_is_worded_by_the_value_fragment() {
             .contains("<dt>API: <i>none</i> → <code>beta.go()</code></dt>")
     );
 }
+
+#[test]
+fn changes_from_a_version_the_build_is_not_after_are_an_error() {
+    let book = versioned();
+    book.write(
+        "content/changes.md",
+        "---\ntitle: What changed\nchanges: { from: \"2.0\" }\n---\n",
+    );
+    book.run(&["build", "--at", "2.0"]).failure(1);
+    book.run(&["build", "--at", "1.0"])
+        .failure(1)
+        .stderr_line("content/changes.md:3:18: error: `changes` runs from 2.0, but the site is built `--at 1.0`, which is not after it")
+        .stderr_line("  help: build `--at` a version after 2.0, or leave this page out of that build (`draft: true`)");
+    assert!(!book.exists("public/changes"), "nothing is written");
+    book.run(&["build", "--at", "3.0"]).success();
+}
