@@ -554,6 +554,18 @@ fn resolve_versions(
                     "name each version as readers know it, e.g. \"3.14\", without spaces around it",
                 ),
             );
+        } else if name.chars().any(char::is_control) {
+            bad = true;
+            problems.push(
+                Diagnostic::error(
+                    BOOK_FILE,
+                    position,
+                    format!("version {name:?} has a line break or other control character"),
+                )
+                .with_help(
+                    "a version name is shown on one line (in captions, selectors and messages); write it without control characters, e.g. \"3.14\"",
+                ),
+            );
         } else if names.contains(&name) {
             bad = true;
             problems.push(
@@ -574,6 +586,21 @@ fn resolve_versions(
                 .with_help("list the versions the book covers, oldest first, e.g. list = [\"3.13\", \"3.14\"]"),
         );
     }
+    if !bad && is_newest_first(&names) {
+        bad = true;
+        let oldest_first: Vec<String> = names.iter().rev().map(|n| format!("{n:?}")).collect();
+        problems.push(
+            Diagnostic::error(
+                BOOK_FILE,
+                list_position,
+                "`list` under [versions] is newest first; versus reads it oldest first",
+            )
+            .with_help(format!(
+                "list the versions oldest first: list = [{}]",
+                oldest_first.join(", ")
+            )),
+        );
+    }
     if bad {
         return None;
     }
@@ -591,6 +618,23 @@ fn resolve_versions(
         current,
         ..versions
     })
+}
+
+/// Whether `names` are clearly newest first: all numbers of the same shape (`3.0`, `2.0`,
+/// `1.0`), each lower than the one before. Names that are not all alike (`2015`, `3.14`)
+/// have no order versus could know.
+fn is_newest_first(names: &[String]) -> bool {
+    let numbers: Option<Vec<Vec<u64>>> = names
+        .iter()
+        .map(|name| name.split('.').map(|part| part.parse().ok()).collect())
+        .collect();
+    let Some(numbers) = numbers else {
+        return false;
+    };
+    names.len() >= 2
+        && numbers.windows(2).all(|pair| {
+            pair[0].len() == pair[1].len() && pair[0] > pair[1]
+        })
 }
 
 /// Where a `--at` given on the command line is blamed.

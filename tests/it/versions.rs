@@ -505,3 +505,36 @@ fn changes_from_a_version_the_build_is_not_after_are_an_error() {
     assert!(!book.exists("public/changes"), "nothing is written");
     book.run(&["build", "--at", "3.0"]).success();
 }
+
+#[test]
+fn a_version_name_with_a_line_break_is_an_error_at_its_place() {
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("{MINIMAL_TOML}\n[versions]\nlist = [\"1.0\", \"2\\n0\"]\ncurrent = \"1.0\"\n"),
+    );
+    book.build()
+        .failure(1)
+        .stderr_line("book.toml:18:16: error: version \"2\\n0\" has a line break or other control character")
+        .stderr_line("  help: a version name is shown on one line (in captions, selectors and messages); write it without control characters, e.g. \"3.14\"");
+}
+
+#[test]
+fn versions_listed_newest_first_are_blamed_on_book_toml() {
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("{MINIMAL_TOML}\n[versions]\nlist = [\"3.0\", \"2.0\", \"1.0\"]\ncurrent = \"3.0\"\n"),
+    );
+    let run = book.build();
+    run.failure(1)
+        .stderr_line("book.toml:18:8: error: `list` under [versions] is newest first; versus reads it oldest first")
+        .stderr_line("  help: list the versions oldest first: list = [\"1.0\", \"2.0\", \"3.0\"]");
+    assert!(!run.stderr().contains("content/"), "{}", run.stderr());
+    // Names with no order versus could know are taken as written.
+    book.write(
+        "book.toml",
+        format!("{MINIMAL_TOML}\n[versions]\nlist = [\"2015\", \"3.14\"]\ncurrent = \"3.14\"\n"),
+    );
+    book.build().success();
+}
