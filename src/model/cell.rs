@@ -150,6 +150,23 @@ fn resolve_history(
                         versions.listed()
                     )));
                 }
+                let before = changes.last().map_or(first.as_ref(), |(_, s)| Some(s));
+                if before.is_some_and(|before| before.value == stated.value)
+                    && stated.note_html.is_none()
+                {
+                    return Err(Diagnostic::error(
+                        at.shown,
+                        position,
+                        format!(
+                            "the value of `{}` at {} is the one before it, so nothing changes here",
+                            at.key,
+                            versions.name(index)
+                        ),
+                    )
+                    .with_help(
+                        "drop this entry, or give it a `note` saying what changed in that version",
+                    ));
+                }
                 changes.push((index, stated));
             }
         }

@@ -538,3 +538,22 @@ fn versions_listed_newest_first_are_blamed_on_book_toml() {
     );
     book.build().success();
 }
+
+#[test]
+fn a_history_entry_repeating_the_value_before_it_needs_a_note() {
+    let book = with_speed_history(
+        "    history:\n      - value: fast\n      - since: \"2.0\"\n        value: fast\n",
+    );
+    book.run(&["check"])
+        .failure(1)
+        .stderr_line("content/models/alpha.md:7:16: error: the value of `speed` at 2.0 is the one before it, so nothing changes here")
+        .stderr_line("  help: drop this entry, or give it a `note` saying what changed in that version");
+    book.build().failure(1);
+    // After a real change too.
+    let book = with_speed_history(
+        "    history:\n      - value: slow\n      - since: \"2.0\"\n        value: fast\n      - since: \"3.0\"\n        value: fast\n        source: https://example.org/3.0\n",
+    );
+    book.run(&["check"])
+        .failure(1)
+        .stderr_line("content/models/alpha.md:9:16: error: the value of `speed` at 3.0 is the one before it, so nothing changes here");
+}
