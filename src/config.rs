@@ -632,9 +632,9 @@ fn is_newest_first(names: &[String]) -> bool {
         return false;
     };
     names.len() >= 2
-        && numbers.windows(2).all(|pair| {
-            pair[0].len() == pair[1].len() && pair[0] > pair[1]
-        })
+        && numbers
+            .windows(2)
+            .all(|pair| pair[0].len() == pair[1].len() && pair[0] > pair[1])
 }
 
 /// Where a `--at` given on the command line is blamed.

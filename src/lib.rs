@@ -219,7 +219,7 @@ pub fn collect_samples(
     filter: Option<&str>,
 ) -> Result<(config::SampleOptions, Vec<samples::Sample>), Failure> {
     let (config, site) = load(root, &Overrides::default())?;
-    let mut found = samples::collect(&site, &config.samples)?;
+    let mut found = samples::collect(&site, &config.samples);
     if let Some(filter) = filter {
         found.retain(|s| s.matches(filter));
     }

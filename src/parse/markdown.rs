@@ -20,7 +20,10 @@ use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::text::slugify;
 use crate::urls;
 
+mod fence;
 mod lint;
+
+pub use fence::{Feature, MAX_TIMEOUT_SECONDS, PythonVersion, SampleSettings};
 
 /// A page body: Markdown events with code blocks kept apart.
 #[derive(Debug, Clone, Default)]
@@ -278,6 +281,8 @@ pub struct CodeBlock {
     pub code: String,
     /// The position of the opening fence.
     pub position: Position,
+    /// What the fence's attributes ask of `versus test`, parsed from `attrs`.
+    pub sample: SampleSettings,
 }
 
 impl CodeBlock {
@@ -472,8 +477,9 @@ impl<'a> Markdown<'a> {
                         let source = &text[range.clone()];
                         problems.extend(lint::fence(shown, position, info, source));
                     }
-                    let block = code_block(kind, code, position);
+                    let (block, invalid) = code_block(shown, kind, code, position);
                     problems.extend(lint::attributes(shown, &block));
+                    problems.extend(invalid);
                     if !markup.is_empty() {
                         body.segments
                             .push(Segment::Markup(std::mem::take(&mut markup)));
@@ -650,17 +656,26 @@ impl HeadingIds {
     }
 }
 
-fn code_block(kind: CodeBlockKind, code: String, position: Position) -> CodeBlock {
+/// A code block, and the problems of its fence's sample settings.
+fn code_block(
+    shown: &Path,
+    kind: CodeBlockKind,
+    code: String,
+    position: Position,
+) -> (CodeBlock, Vec<Diagnostic>) {
     let (lang, attrs) = match kind {
         CodeBlockKind::Fenced(info) => parse_info(&info),
         CodeBlockKind::Indented => (None, Vec::new()),
     };
-    CodeBlock {
+    let (sample, problems) = fence::settings(shown, position, &attrs);
+    let block = CodeBlock {
         lang,
         attrs,
         code,
         position,
-    }
+        sample,
+    };
+    (block, problems)
 }
 
 /// Splits a fence's info string, `python title="Pool demo" no-run`, into language and attributes.

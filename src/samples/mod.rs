@@ -17,13 +17,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::config::SampleOptions;
-use crate::diagnostic::{Diagnostic, Diagnostics, Position};
+use crate::diagnostic::Position;
 use crate::model::Site;
 use crate::parse::markdown::{CodeBlock, Segment};
+pub use crate::parse::markdown::{Feature, PythonVersion};
 pub use report::{Tally, report};
 pub use run::{
-    FailureDetail, Interpreter, Outcome, PythonVersion, RunOptions, SampleResult,
-    probe_interpreter, run_all,
+    FailureDetail, Interpreter, Outcome, RunOptions, SampleResult, probe_interpreter, run_all,
 };
 
 /// One runnable sample.
@@ -39,37 +39,6 @@ pub struct Sample {
     pub requires: Vec<Feature>,
     pub no_run: Option<String>,
     pub timeout: Duration,
-}
-
-/// An interpreter feature a sample can ask for with `requires=`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Feature {
-    /// A free-threaded build (PEP 703) running without the GIL.
-    FreeThreading,
-}
-
-impl Feature {
-    const ALL: &[(&str, Feature)] = &[("free-threading", Feature::FreeThreading)];
-
-    fn parse(name: &str) -> Option<Feature> {
-        Self::ALL
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, feature)| *feature)
-    }
-
-    pub fn available_in(self, interpreter: &Interpreter) -> bool {
-        match self {
-            Feature::FreeThreading => interpreter.free_threading,
-        }
-    }
-
-    /// How a skip names what was missing.
-    pub fn description(self) -> &'static str {
-        match self {
-            Feature::FreeThreading => "a free-threaded build running without the GIL",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,10 +80,10 @@ const SCRIPT_LANGS: &[&str] = &["python", "py", "python3", "py3"];
 const CONSOLE_LANGS: &[&str] = &["pycon", "python-console", "pyrepl"];
 const OUTPUT_LANGS: &[&str] = &["output", "text"];
 
-/// Every Python sample of the site, in page order, or the problems of their fences.
-pub fn collect(site: &Site, options: &SampleOptions) -> Result<Vec<Sample>, Diagnostics> {
+/// Every Python sample of the site, in page order. Their fences were checked when the
+/// pages were parsed, so a site that was made has only valid ones.
+pub fn collect(site: &Site, options: &SampleOptions) -> Vec<Sample> {
     let mut samples = Vec::new();
-    let mut problems = Diagnostics::new();
     let mut pages: Vec<_> = site.pages().filter(|p| p.source.is_some()).collect();
     pages.sort_by(|a, b| a.source.cmp(&b.source));
     for page in pages {
@@ -133,16 +102,10 @@ pub fn collect(site: &Site, options: &SampleOptions) -> Result<Vec<Sample>, Diag
                 }
                 _ => None,
             };
-            match sample(&path, block, kind, expected, options) {
-                Ok(sample) => samples.push(sample),
-                Err(problem) => problems.push(problem),
-            }
+            samples.push(sample(&path, block, kind, expected, options));
         }
     }
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    Ok(samples)
+    samples
 }
 
 fn sample_kind(block: &CodeBlock) -> Option<SampleKind> {
@@ -169,63 +132,21 @@ fn sample(
     kind: SampleKind,
     expected_stdout: Option<String>,
     options: &SampleOptions,
-) -> Result<Sample, Diagnostic> {
-    let problem = |message: String, help: &str| {
-        Diagnostic::error(path, block.position, message).with_help(help.to_string())
-    };
-    let needs = match block.attr("python") {
-        None => None,
-        Some(text) => Some(text.parse::<PythonVersion>().map_err(|_| {
-            problem(
-                format!("`python={text}` is not a Python version"),
-                "write the version the sample needs as major.minor, e.g. `python=3.14`",
-            )
-        })?),
-    };
-    let requires = match block.attr("requires") {
-        None => Vec::new(),
-        Some(list) => list
-            .split(',')
-            .map(|name| {
-                Feature::parse(name.trim()).ok_or_else(|| {
-                    let known: Vec<_> = Feature::ALL.iter().map(|(name, _)| *name).collect();
-                    problem(
-                        format!("`requires={list}` names an unknown interpreter feature"),
-                        &format!("known features: {}", known.join(", ")),
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?,
-    };
-    let no_run = match block.attr("no-run") {
-        None => None,
-        Some("") => {
-            return Err(problem(
-                "`no-run` needs a reason".to_string(),
-                "say why the sample is not run, e.g. `no-run=\"needs a network\"`",
-            ));
-        }
-        Some(reason) => Some(reason.to_string()),
-    };
-    let seconds = match block.attr("timeout") {
-        None => options.timeout_seconds,
-        Some(text) => text.parse::<u64>().ok().filter(|s| *s > 0).ok_or_else(|| {
-            problem(
-                format!("`timeout={text}` is not a number of seconds"),
-                "write a whole number of seconds, e.g. `timeout=60`",
-            )
-        })?,
-    };
-    Ok(Sample {
+) -> Sample {
+    let settings = &block.sample;
+    let seconds = settings
+        .timeout
+        .map_or(options.timeout_seconds, std::num::NonZeroU64::get);
+    Sample {
         path: path.to_path_buf(),
         position: block.position,
         title: block.attr("title").map(str::to_string),
         kind,
         code: block.code.clone(),
         expected_stdout,
-        needs,
-        requires,
-        no_run,
+        needs: settings.python,
+        requires: settings.requires.clone(),
+        no_run: settings.no_run.clone(),
         timeout: Duration::from_secs(seconds),
-    })
+    }
 }

@@ -4,37 +4,11 @@ use std::fmt;
 use std::fs::{self, File};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
-use std::str::FromStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use super::{Sample, SampleKind};
-
-/// A Python `major.minor` version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PythonVersion {
-    pub major: u32,
-    pub minor: u32,
-}
-
-impl FromStr for PythonVersion {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        let (major, minor) = text.trim().split_once('.').ok_or(())?;
-        Ok(PythonVersion {
-            major: major.parse().map_err(|_| ())?,
-            minor: minor.parse().map_err(|_| ())?,
-        })
-    }
-}
-
-impl fmt::Display for PythonVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
+use super::{Feature, PythonVersion, Sample, SampleKind};
 
 pub struct RunOptions {
     pub python: String,
@@ -48,6 +22,14 @@ pub struct Interpreter {
     pub version: PythonVersion,
     /// A free-threaded build running without the GIL (`sys._is_gil_enabled()` is false).
     pub free_threading: bool,
+}
+
+impl Interpreter {
+    pub fn has(&self, feature: Feature) -> bool {
+        match feature {
+            Feature::FreeThreading => self.free_threading,
+        }
+    }
 }
 
 impl fmt::Display for Interpreter {
@@ -158,7 +140,7 @@ fn run_one(sample: &Sample, options: &RunOptions) -> SampleResult {
     } else if let Some(missing) = sample
         .requires
         .iter()
-        .find(|feature| !feature.available_in(&options.interpreter))
+        .find(|feature| !options.interpreter.has(**feature))
     {
         Outcome::Skipped(format!(
             "needs {}; the interpreter is {}",

@@ -272,13 +272,20 @@ fn an_alias_inside_its_own_anchor_is_called_recursive() {
     run.failure(1)
         .stderr_line("content/guide.md:7:17: error: invalid front matter: this alias refers to itself (it is inside the value its anchor is on)")
         .stderr_line("  help: an alias copies a finished value; move `*name` out of the value `&name` is on, or write the value out");
-    assert!(!run.stderr().contains("names no anchor"), "{}", run.stderr());
+    assert!(
+        !run.stderr().contains("names no anchor"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]
 fn a_guide_naming_a_draft_model_says_it_is_a_draft() {
     let book = Book::minimal();
-    book.write("content/models/beta.md", "---\ntitle: Beta\ndraft: true\nvalues:\n  speed: slow\n  api: n/a\n---\n");
+    book.write(
+        "content/models/beta.md",
+        "---\ntitle: Beta\ndraft: true\nvalues:\n  speed: slow\n  api: n/a\n---\n",
+    );
     book.write("content/guide.md", "---\ntitle: Guide\nquestion:\n  text: Need speed?\n  answers:\n    - label: Yes\n      model: alpha\n    - label: No\n      model: beta\n---\n");
     let run = book.run(&["check"]);
     run.failure(1)

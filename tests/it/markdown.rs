@@ -509,3 +509,34 @@ fn a_fragment_alone_in_a_note_leads_to_the_model_page_from_everywhere_it_is_show
         .stderr_has("content/models/alpha.md:5:")
         .stderr_has("error: broken anchor: `#nowhere` is not an id in models/alpha/index.html");
 }
+
+#[test]
+fn check_build_and_test_refuse_the_same_sample_settings() {
+    let book = Book::minimal();
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n```python timeout=abc\nx = 1\n```\n\n```python timeout=0\nx = 1\n```\n\n```python timeout=99999999999999999999\nx = 1\n```\n\n```python python=abc\nx = 1\n```\n\n```python requires=gil\nx = 1\n```\n\n```python no-run\nx = 1\n```\n",
+    );
+    let expected = [
+        "content/about.md:4:1: error: `timeout=abc` is not a number of seconds",
+        "content/about.md:8:1: error: `timeout=0` is not a number of seconds",
+        "content/about.md:12:1: error: `timeout=99999999999999999999` is more than a day",
+        "content/about.md:16:1: error: `python=abc` is not a Python version",
+        "content/about.md:20:1: error: `requires=gil` names an unknown interpreter feature",
+        "content/about.md:24:1: error: `no-run` needs a reason",
+    ];
+    for command in [&["check", "--deny-warnings"][..], &["build"], &["test"]] {
+        let run = book.run(command);
+        run.failure(1);
+        for line in expected {
+            run.stderr_line(line);
+        }
+    }
+    assert!(!book.exists("public"), "a failed build writes nothing");
+    // At the limit, a timeout is taken.
+    book.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n```python timeout=86400 no-run=\"an illustration\"\nx = 1\n```\n",
+    );
+    book.run(&["check", "--deny-warnings"]).success();
+}

@@ -524,7 +524,9 @@ fn versions_listed_newest_first_are_blamed_on_book_toml() {
     let book = Book::minimal();
     book.write(
         "book.toml",
-        format!("{MINIMAL_TOML}\n[versions]\nlist = [\"3.0\", \"2.0\", \"1.0\"]\ncurrent = \"3.0\"\n"),
+        format!(
+            "{MINIMAL_TOML}\n[versions]\nlist = [\"3.0\", \"2.0\", \"1.0\"]\ncurrent = \"3.0\"\n"
+        ),
     );
     let run = book.build();
     run.failure(1)
