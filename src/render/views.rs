@@ -781,7 +781,8 @@ pub fn changes_between<'a>(
         matrix_from: format!(
             "{}#?v={}",
             urls::link(dir, &site.matrix.dir),
-            versions.name(from)
+            // The matrix script decodes the name; any `&`, `#` or `%` in it stays one token.
+            urls::fragment_token(versions.name(from))
         ),
         models,
     })

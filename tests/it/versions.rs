@@ -559,3 +559,23 @@ fn a_history_entry_repeating_the_value_before_it_needs_a_note() {
         .failure(1)
         .stderr_line("content/models/alpha.md:9:16: error: the value of `speed` at 3.0 is the one before it, so nothing changes here");
 }
+
+#[test]
+fn a_version_name_in_a_link_to_the_matrix_is_percent_encoded() {
+    let book = Book::minimal();
+    book.write(
+        "book.toml",
+        format!("{MINIMAL_TOML}\n[versions]\nlist = [\"1 & 0#%\", \"2.0\"]\ncurrent = \"2.0\"\n"),
+    );
+    book.write("content/models/alpha.md", "---\ntitle: Alpha\nvalues:\n  speed:\n    history:\n      - value: slow\n      - since: \"2.0\"\n        value: fast\n  api: x\n---\n");
+    book.write(
+        "content/changes.md",
+        "---\ntitle: What changed\nchanges: { from: \"1 & 0#%\" }\n---\n",
+    );
+    book.build().success();
+    let page = book.read("public/changes/index.html");
+    assert!(
+        page.contains("href=\"../matrix/index.html#?v=1%20%26%200%23%25\""),
+        "{page}"
+    );
+}
