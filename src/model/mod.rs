@@ -346,22 +346,23 @@ fn changes_of(
         );
         return None;
     }
-    // A build `--at` an older version stops the list there; one at or before `from` would
-    // run it backwards.
-    if let Some(at) = config.at.filter(|&at| from >= at) {
+    // A build `--at` an older version stops the list there; one before `from` would run it
+    // backwards. One at `from` has nothing to list, and says so: a book built at its first
+    // version keeps its page of changes since that version.
+    if let Some(at) = config.at.filter(|&at| from > at) {
         let position = raw.from.as_ref().map_or(raw.position, |(_, p)| *p);
         problems.push(
             Diagnostic::error(
                 shown,
                 position,
                 format!(
-                    "`changes` runs from {}, but the site is built `--at {}`, which is not after it",
+                    "`changes` runs from {}, but the site is built `--at {}`, which comes before it",
                     versions.name(from),
                     versions.name(at)
                 ),
             )
             .with_help(format!(
-                "build `--at` a version after {}, or leave this page out of that build (`draft: true`)",
+                "build `--at` {} or a later version, or leave this page out of that build (`draft: true`)",
                 versions.name(from)
             )),
         );

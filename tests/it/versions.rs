@@ -491,18 +491,25 @@ fn a_change_from_n_a_is_worded_by_the_value_fragment() {
 }
 
 #[test]
-fn changes_from_a_version_the_build_is_not_after_are_an_error() {
+fn changes_from_a_version_after_the_build_are_an_error() {
     let book = versioned();
     book.write(
         "content/changes.md",
         "---\ntitle: What changed\nchanges: { from: \"2.0\" }\n---\n",
     );
-    book.run(&["build", "--at", "2.0"]).failure(1);
     book.run(&["build", "--at", "1.0"])
         .failure(1)
-        .stderr_line("content/changes.md:3:18: error: `changes` runs from 2.0, but the site is built `--at 1.0`, which is not after it")
-        .stderr_line("  help: build `--at` a version after 2.0, or leave this page out of that build (`draft: true`)");
+        .stderr_line("content/changes.md:3:18: error: `changes` runs from 2.0, but the site is built `--at 1.0`, which comes before it")
+        .stderr_line("  help: build `--at` 2.0 or a later version, or leave this page out of that build (`draft: true`)");
     assert!(!book.exists("public/changes"), "nothing is written");
+    // Built at the version it starts from, the page has nothing to list and says so.
+    book.run(&["build", "--at", "2.0"]).success();
+    let page = book.read("public/changes/index.html");
+    assert!(
+        page.contains("Every value that changed from 2.0 to 2.0"),
+        "{page}"
+    );
+    assert!(page.contains("No value changed"), "{page}");
     book.run(&["build", "--at", "3.0"]).success();
 }
 
