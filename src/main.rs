@@ -102,17 +102,19 @@ enum Command {
     },
     /// Run the book's Python samples and check their output.
     Test {
-        /// `[DIR] [FILTER]`: the book's root folder (default `.`), and text that a sample's
-        /// `path:line` or title must contain. A single argument is the folder if it holds a
-        /// book.toml, else the filter.
+        /// `[DIR] [FILTER]`: the book's root folder (default `.`), and which samples to run: a
+        /// `path:line` (or `path:line:col`) as `--list` and failures print it selects that
+        /// sample (a trailing part of the path is enough); other text selects the samples
+        /// whose `path:line` or title contains it. A single argument is the folder if it holds
+        /// a book.toml, else the filter.
         #[arg(num_args = 0..=2, value_names = ["DIR", "FILTER"])]
         args: Vec<String>,
         /// The Python interpreter (default: `python` under [test] in book.toml, else python3).
         #[arg(long)]
         python: Option<String>,
-        /// How many samples run at once (default: the number of CPUs).
-        #[arg(long, short = 'j')]
-        jobs: Option<usize>,
+        /// How many samples run at once, 1 to 256 (default: the number of CPUs).
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
+        jobs: Option<u16>,
         /// List the samples (`path:line "title"`) that FILTER selects, without running them.
         #[arg(long)]
         list: bool,
@@ -254,10 +256,13 @@ fn book_and_filter(mut args: Vec<String>) -> (PathBuf, Option<String>) {
     }
 }
 
+/// More samples at once than this only thrashes the machine; a larger `--jobs` is a typo.
+const MAX_JOBS: i64 = 256;
+
 fn test(
     dir: PathBuf,
     python: Option<String>,
-    jobs: Option<usize>,
+    jobs: Option<u16>,
     filter: Option<String>,
     list: bool,
 ) -> ExitCode {
@@ -268,9 +273,9 @@ fn test(
     let total = all.len();
     let samples: Vec<samples::Sample> = all
         .into_iter()
-        .filter(|s| filter.as_deref().is_none_or(|f| s.matches(f)))
-        // Named from where the command runs, in the report and in tracebacks alike.
+        // Named from where the command runs, in the report, tracebacks and FILTER alike.
         .map(|s| s.seen_from(&dir))
+        .filter(|s| filter.as_deref().is_none_or(|f| s.matches(f)))
         .collect();
     if let Some(filter) = filter.as_deref()
         && samples.is_empty()
@@ -280,7 +285,7 @@ fn test(
             plural(total)
         );
         eprintln!(
-            "  help: `versus test --list` lists every sample as `path:line \"title\"`; the filter is text that one of them contains"
+            "  help: `versus test --list` lists every sample as `path:line \"title\"`; the filter is one of those `path:line`, or text that one of them contains"
         );
         return ExitCode::from(1);
     }
@@ -304,10 +309,17 @@ fn test(
             return ExitCode::from(2);
         }
     };
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    // No more workers than samples: the first line says how many really run at once.
+    let jobs = jobs.min(samples.len()).max(1);
     println!(
-        "running {} samples with {jobs} jobs ({python}, {interpreter})",
-        samples.len()
+        "running {} sample{} with {jobs} job{} ({python}, {interpreter})",
+        samples.len(),
+        plural(samples.len()),
+        plural(jobs)
     );
     let results = samples::run_all(
         samples,

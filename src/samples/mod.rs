@@ -59,9 +59,31 @@ impl Sample {
         )
     }
 
-    /// Whether FILTER selects this sample: its `path:line` or its title contains the text.
+    /// Whether FILTER selects this sample. A `path:line` or `path:line:col` (as `--list` and
+    /// failures print it) selects the sample at that place exactly, the path written in full
+    /// or by its last components (`samples.md:5` is not line 51); other text selects the
+    /// samples whose `path:line` or title contains it.
     pub fn matches(&self, filter: &str) -> bool {
-        self.name().contains(filter) || self.title.as_deref().is_some_and(|t| t.contains(filter))
+        if self.title.as_deref().is_some_and(|t| t.contains(filter)) {
+            return true;
+        }
+        match Place::parse(filter) {
+            Some(place) => self.is_at(&place),
+            None => self.name().contains(filter),
+        }
+    }
+
+    fn is_at(&self, place: &Place) -> bool {
+        let path = crate::diagnostic::escape_path(&self.path);
+        let path_matches = path == place.path
+            || path
+                .strip_suffix(place.path)
+                .is_some_and(|start| start.ends_with('/'));
+        path_matches
+            && place.line == self.position.line
+            && place
+                .column
+                .is_none_or(|column| column == self.position.column)
     }
 
     /// The sample with its path as seen from the working folder, for a book in `book`.
@@ -73,6 +95,30 @@ impl Sample {
     /// The line of the Markdown file on which the sample's code starts (after the fence).
     pub fn first_line(&self) -> usize {
         self.position.line + 1
+    }
+}
+
+/// A FILTER that names a place: `path:line` or `path:line:col`.
+struct Place<'a> {
+    path: &'a str,
+    line: usize,
+    column: Option<usize>,
+}
+
+impl<'a> Place<'a> {
+    fn parse(filter: &'a str) -> Option<Place<'a>> {
+        let number = |text: &str| {
+            (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse::<usize>().ok())
+                .flatten()
+        };
+        let (rest, last) = filter.rsplit_once(':')?;
+        let last = number(last)?;
+        let (path, line, column) = match rest.rsplit_once(':') {
+            Some((path, line)) if number(line).is_some() => (path, number(line)?, Some(last)),
+            _ => (rest, last, None),
+        };
+        (!path.is_empty()).then_some(Place { path, line, column })
     }
 }
 

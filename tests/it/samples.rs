@@ -233,7 +233,7 @@ fn a_filter_matching_nothing_is_an_error_that_says_how_to_list_samples() {
     book.run(&["test", "nothing-like-this"])
         .failure(1)
         .stderr_line("error: no sample matches the filter \"nothing-like-this\" (1 sample in the book)")
-        .stderr_line("  help: `versus test --list` lists every sample as `path:line \"title\"`; the filter is text that one of them contains");
+        .stderr_line("  help: `versus test --list` lists every sample as `path:line \"title\"`; the filter is one of those `path:line`, or text that one of them contains");
     let run = book.run(&["test", "--list"]);
     run.success();
     assert_eq!(run.stdout(), "content/samples.md:4\n");
