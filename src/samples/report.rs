@@ -80,7 +80,48 @@ fn block(out: &mut String, label: &str, text: &str) {
         return;
     }
     let _ = writeln!(out, "  {label}:");
-    for line in text.lines() {
-        let _ = writeln!(out, "    | {line}");
+    let lines: Vec<&str> = text.lines().collect();
+    // A report stays readable whatever a sample printed: the start and the end of a long
+    // stream (where a traceback ends), each line cut to a screenful.
+    let (head, tail) = if lines.len() > SHOWN_LINES {
+        (
+            &lines[..SHOWN_LINES / 2],
+            &lines[lines.len() - SHOWN_LINES / 2..],
+        )
+    } else {
+        (&lines[..], &lines[..0])
+    };
+    for line in head {
+        shown_line(out, line);
+    }
+    if !tail.is_empty() {
+        let _ = writeln!(
+            out,
+            "    | [versus: {} lines not shown]",
+            lines.len() - SHOWN_LINES
+        );
+    }
+    for line in tail {
+        shown_line(out, line);
+    }
+}
+
+/// How many lines of a stream a failure shows, and how many characters of each.
+const SHOWN_LINES: usize = 200;
+const SHOWN_CHARS: usize = 1000;
+
+fn shown_line(out: &mut String, line: &str) {
+    match line.char_indices().nth(SHOWN_CHARS) {
+        None => {
+            let _ = writeln!(out, "    | {line}");
+        }
+        Some((end, _)) => {
+            let _ = writeln!(
+                out,
+                "    | {} [versus: {} more characters not shown]",
+                &line[..end],
+                line[end..].chars().count()
+            );
+        }
     }
 }

@@ -1,11 +1,14 @@
-//! Running samples: each in a fresh temporary folder, in parallel, with a timeout.
+//! Running samples: each in a fresh temporary folder, in parallel, with a timeout, ending
+//! every process a sample started (see "Ending every process" below).
 
 use std::fmt;
-use std::fs::{self, File};
+use std::fs;
+use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once, mpsc};
 use std::time::{Duration, Instant};
 
 use super::{Feature, PythonVersion, Sample, SampleKind};
@@ -101,6 +104,8 @@ fn parse_probe(text: &str) -> Option<Interpreter> {
 
 /// Runs every sample on `options.jobs` threads; results come back in the samples' order.
 pub fn run_all(samples: Vec<Sample>, options: &RunOptions) -> Vec<SampleResult> {
+    // Before the workers start, so that they inherit it: Ctrl-C and SIGTERM end the samples.
+    watch_signals();
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(samples.len()));
     std::thread::scope(|scope| {
@@ -174,6 +179,7 @@ fn try_execute(sample: &Sample, python: &str) -> std::io::Result<Outcome> {
     let temp = tempfile::Builder::new()
         .prefix("versus-sample-")
         .tempdir()?;
+    let _folder = Registered::folder(temp.path());
     let work = temp.path().join("work");
     fs::create_dir(&work)?;
     let (file, args): (&str, Vec<&str>) = match sample.kind {
@@ -187,24 +193,27 @@ fn try_execute(sample: &Sample, python: &str) -> std::io::Result<Outcome> {
     // Python's own line numbers (tracebacks, syntax errors, doctest reports) are the file's.
     let padding = "\n".repeat(sample.first_line().saturating_sub(1));
     fs::write(work.join(file), format!("{padding}{}", sample.code))?;
-    let stdout_path = temp.path().join("stdout");
-    let stderr_path = temp.path().join("stderr");
-    let mut child = Command::new(python)
+    let mut command = Command::new(python);
+    command
         .args(&args)
         .current_dir(&work)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONUNBUFFERED", "1")
         .stdin(Stdio::null())
-        .stdout(File::create(&stdout_path)?)
-        .stderr(File::create(&stderr_path)?)
-        .process_group(0)
-        .spawn()?;
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    adopt_orphans_of(&mut command);
+    let (mut child, leader) = spawn_registered(&mut command)?;
+    let stdout = Capture::start(child.stdout.take().expect("stdout is piped"));
+    let stderr = Capture::start(child.stderr.take().expect("stderr is piped"));
     let status = wait_with_timeout(&mut child, sample.timeout)?;
-    // Whatever the sample left running (pool workers, servers) ends with it.
-    kill_group(child.id());
-    let stdout = String::from_utf8_lossy(&fs::read(&stdout_path)?).into_owned();
-    let stderr = String::from_utf8_lossy(&fs::read(&stderr_path)?).into_owned();
+    // Whatever the sample left running (pool workers, servers, daemons in a session of their
+    // own) ends with it.
+    drop(leader);
+    let (stdout, stdout_cut) = stdout.finish();
+    let (stderr, _) = stderr.finish();
     let temporary = [
         work.join(file),
         fs::canonicalize(work.join(file))?,
@@ -233,13 +242,68 @@ fn try_execute(sample: &Sample, python: &str) -> std::io::Result<Outcome> {
         ),
         Some(status) if !status.success() => failed(describe(status), None),
         Some(_) => match &sample.expected_stdout {
-            Some(expected) if normalize(expected) != normalize(&stdout) => failed(
+            Some(expected) if stdout_cut || normalize(expected) != normalize(&stdout) => failed(
                 "its output does not match the expected output block".to_string(),
                 Some(expected.clone()),
             ),
             _ => Outcome::Passed,
         },
     })
+}
+
+/// How much of each stream of a sample is kept: enough for any output block or traceback,
+/// and a sample that floods its output cannot fill the memory or the disk.
+const CAPTURE_LIMIT: usize = 1 << 20;
+
+/// One output stream of a sample, read as it comes on a thread of its own (so a sample that
+/// writes without end never blocks and still meets its timeout), keeping the first
+/// `CAPTURE_LIMIT` bytes and counting the rest.
+struct Capture {
+    kept: Arc<Mutex<(Vec<u8>, u64)>>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Capture {
+    fn start(mut stream: impl Read + Send + 'static) -> Capture {
+        let kept = Arc::new(Mutex::new((Vec::new(), 0u64)));
+        let (sender, done) = mpsc::channel();
+        let shared = Arc::clone(&kept);
+        std::thread::spawn(move || {
+            let mut buffer = vec![0; 64 * 1024];
+            while let Ok(read) = stream.read(&mut buffer) {
+                if read == 0 {
+                    break;
+                }
+                let mut kept = shared.lock().unwrap_or_else(|e| e.into_inner());
+                let room = CAPTURE_LIMIT.saturating_sub(kept.0.len()).min(read);
+                kept.0.extend_from_slice(&buffer[..room]);
+                kept.1 += read as u64;
+            }
+            let _ = sender.send(());
+        });
+        Capture { kept, done }
+    }
+
+    /// The text kept, with a last line saying so if the stream was cut, and whether it was.
+    /// Every process of the sample is gone by now, so the stream ends at once; the wait is
+    /// bounded all the same, in case something outside versus' reach still holds it.
+    fn finish(self) -> (String, bool) {
+        let _ = self.done.recv_timeout(Duration::from_secs(2));
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let mut text = String::from_utf8_lossy(&kept.0).into_owned();
+        let cut = kept.1 > kept.0.len() as u64;
+        if cut {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&format!(
+                "[versus: cut here; the sample wrote {} bytes, of which the first {} MiB are kept]\n",
+                kept.1,
+                CAPTURE_LIMIT >> 20
+            ));
+        }
+        (text, cut)
+    }
 }
 
 /// `text` with `File "<temporary file>"` (as Python names a file in tracebacks and doctest
@@ -293,6 +357,236 @@ fn describe(status: ExitStatus) -> String {
 fn normalize(text: &str) -> String {
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     lines.join("\n").trim_end().to_string()
+}
+
+// Ending every process a sample started, and cleaning up when `versus test` is stopped.
+//
+// A sample runs in a process group of its own, killed when it ends; but a process that calls
+// `setsid` (`start_new_session=True`) leaves that group. On Linux versus and each sample's
+// interpreter are child subreapers (`PR_SET_CHILD_SUBREAPER`): a process orphaned inside a
+// running sample is adopted by that sample's interpreter, so it stays in reach; once the
+// interpreter is gone, its orphans are adopted by versus. Any child of versus that is not a
+// running sample's interpreter is therefore left over from a finished one, and is killed.
+//
+// SIGINT and SIGTERM are passed (by a handler, through a pipe) to a thread of their own: it
+// kills every running sample and what it left, removes their temporary folders, and exits
+// with 128 + the signal's number.
+/// What runs now: the interpreters' process ids and the samples' temporary folders.
+struct Running {
+    leaders: Vec<u32>,
+    folders: Vec<PathBuf>,
+}
+
+static RUNNING: Mutex<Running> = Mutex::new(Running {
+    leaders: Vec::new(),
+    folders: Vec::new(),
+});
+
+fn running() -> MutexGuard<'static, Running> {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A running interpreter or a temporary folder, known to the signal thread until dropped.
+/// Dropping an interpreter kills its process group and every process it left behind.
+struct Registered {
+    leader: Option<u32>,
+    folder: Option<PathBuf>,
+}
+
+impl Registered {
+    fn folder(path: &Path) -> Registered {
+        running().folders.push(path.to_path_buf());
+        Registered {
+            leader: None,
+            folder: Some(path.to_path_buf()),
+        }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut running = running();
+        if let Some(folder) = &self.folder {
+            running.folders.retain(|f| f != folder);
+        }
+        if let Some(leader) = self.leader {
+            kill_group(leader);
+            running.leaders.retain(|pid| *pid != leader);
+            kill_strays(&running.leaders);
+        }
+    }
+}
+
+/// Spawns `command` as a sample's interpreter. The registry is held across the spawn, so no
+/// cleanup ever takes the new process for a stray.
+fn spawn_registered(command: &mut Command) -> std::io::Result<(Child, Registered)> {
+    let mut running = running();
+    let child = command.spawn()?;
+    let leader = child.id();
+    running.leaders.push(leader);
+    Ok((
+        child,
+        Registered {
+            leader: Some(leader),
+            folder: None,
+        },
+    ))
+}
+
+/// Makes the interpreter `command` starts the subreaper of what its sample starts.
+fn adopt_orphans_of(command: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl(2) is a plain system call, safe between fork and exec; the closure
+        // touches no memory of the parent.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
+}
+
+/// Where the signal handler tells the watcher thread which signal came (a self-pipe: the
+/// handler may only do async-signal-safe things, and write(2) is one).
+static SIGNAL_PIPE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+
+extern "C" fn on_signal(signal: libc::c_int) {
+    let byte = signal as u8;
+    // SAFETY: write(2) of one byte from the stack; async-signal-safe.
+    unsafe {
+        libc::write(
+            SIGNAL_PIPE.load(std::sync::atomic::Ordering::Relaxed),
+            (&byte as *const u8).cast(),
+            1,
+        );
+    }
+}
+
+/// From now on SIGINT and SIGTERM end the run cleanly, and versus is a subreaper. A handler
+/// rather than a blocked mask: threads started earlier (rayon's) would not block the signals.
+fn watch_signals() {
+    static WATCHER: Once = Once::new();
+    WATCHER.call_once(|| {
+        #[cfg(target_os = "linux")]
+        // SAFETY: a plain system call changing an attribute of this process.
+        unsafe {
+            libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        }
+        let mut fds = [0; 2];
+        // SAFETY: pipe(2) fills the two descriptors; sigaction(2) installs a handler that
+        // only writes to the pipe.
+        unsafe {
+            if libc::pipe(fds.as_mut_ptr()) != 0 {
+                return;
+            }
+            libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC);
+            libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC);
+            SIGNAL_PIPE.store(fds[1], std::sync::atomic::Ordering::Relaxed);
+            for signal in [libc::SIGINT, libc::SIGTERM] {
+                let mut action = std::mem::zeroed::<libc::sigaction>();
+                action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                action.sa_flags = libc::SA_RESTART;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+        let read_end = fds[0];
+        std::thread::spawn(move || {
+            loop {
+                let mut byte = 0u8;
+                // SAFETY: reads one byte into `byte`.
+                let read = unsafe { libc::read(read_end, (&mut byte as *mut u8).cast(), 1) };
+                if read == 1 {
+                    stop(i32::from(byte));
+                }
+                if read == 0 {
+                    return;
+                }
+            }
+        });
+    });
+}
+
+/// Kills every running sample and what it left, removes the temporary folders, and exits.
+fn stop(signal: i32) -> ! {
+    let running = running();
+    for leader in &running.leaders {
+        kill_group(*leader);
+    }
+    kill_strays(&[]);
+    for folder in &running.folders {
+        let _ = std::fs::remove_dir_all(folder);
+    }
+    let name = if signal == libc::SIGINT {
+        "interrupted"
+    } else {
+        "terminated"
+    };
+    eprintln!(
+        "\n{name}: stopped {} running sample{} and removed their temporary folders",
+        running.leaders.len(),
+        if running.leaders.len() == 1 { "" } else { "s" }
+    );
+    std::process::exit(128 + signal);
+}
+
+/// Kills (and reaps) every child of versus that is not in `live`, and what each started.
+fn kill_strays(live: &[u32]) {
+    #[cfg(target_os = "linux")]
+    for _ in 0..1000 {
+        let strays: Vec<u32> = children_of(std::process::id())
+            .into_iter()
+            .filter(|pid| !live.contains(pid))
+            .collect();
+        if strays.is_empty() {
+            return;
+        }
+        for pid in &strays {
+            // A stray that called setsid leads a group (and session) of its own: end that
+            // group with it; its own orphans come back to versus and the next round.
+            kill_group(*pid);
+            // SAFETY: kill(2) and waitpid(2) on a child of ours; no memory is shared.
+            unsafe {
+                libc::kill(*pid as libc::pid_t, libc::SIGKILL);
+            }
+        }
+        for pid in strays {
+            // SAFETY: as above; the status is not kept.
+            unsafe {
+                libc::waitpid(pid as libc::pid_t, std::ptr::null_mut(), 0);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = live;
+}
+
+/// The processes whose parent is `parent`, from /proc.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let after = &stat[stat.rfind(')')? + 1..];
+                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -302,3 +302,211 @@ fn samples_of_a_book_elsewhere_are_named_from_where_the_command_runs() {
         "{out}"
     );
 }
+
+/// Whether process `pid` is a `sleep` still running (not gone, not a zombie).
+fn sleeping(pid: u32) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    cmdline.starts_with(b"sleep\0")
+}
+
+/// Ends a process a failed test left behind, so it fails without leaking.
+fn kill(pid: u32) {
+    // SAFETY: kill(2) with a pid read from a file the test's sample wrote.
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+#[test]
+fn a_flooding_sample_is_killed_at_its_timeout_and_its_output_is_cut() {
+    let book = book_with(
+        "```python title=\"flood\" timeout=2\nimport sys\nwhile True: sys.stdout.write('y' * 100000)\n```\n\n```python\nfor i in range(3000000): print(i)\n```\n```output\n0\n```\n",
+    );
+    let run = book.run(&["test"]);
+    run.failure(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("test content/samples.md:4 \"flood\" ... FAILED (timed out after 2 s)"),
+        "{}",
+        &out[..out.len().min(4000)]
+    );
+    assert!(
+        out.contains(
+            "test content/samples.md:9 ... FAILED (its output does not match the expected output block)"
+        ),
+        "{}",
+        &out[..out.len().min(4000)]
+    );
+    assert!(
+        out.contains("    | [versus: cut here; the sample wrote "),
+        "the report says the stream was cut"
+    );
+    assert!(out.contains("of which the first 1 MiB are kept]\n"));
+    assert!(out.contains(" more characters not shown]\n"));
+    assert!(
+        out.contains("    | [versus: "),
+        "lines left out are counted"
+    );
+    assert!(
+        out.contains(" lines not shown]\n"),
+        "{}",
+        &out[..out.len().min(4000)]
+    );
+    assert!(out.len() < 64 * 1024, "a short report: {} bytes", out.len());
+    assert_eq!(last_line(&run), "0 passed, 2 failed, 0 skipped");
+}
+
+#[test]
+fn processes_a_sample_started_in_a_session_of_their_own_end_with_it() {
+    let book = Book::minimal();
+    let pids = book.path().join("pids");
+    let start = format!(
+        "import subprocess\np = subprocess.Popen(['sleep', '4242'], start_new_session=True)\nopen({:?} + p.args[1], 'w').write(str(p.pid))\n",
+        pids.display().to_string() + "-"
+    );
+    // One left behind by a sample that passed, one by a sample that ran past its timeout.
+    book.write(
+        "content/samples.md",
+        format!(
+            "---\ntitle: Samples\n---\n```python\n{start}```\n\n```python timeout=1\n{}import time\ntime.sleep(60)\n```\n",
+            start.replace("4242", "4243")
+        ),
+    );
+    let run = book.run(&["test"]);
+    let pid = |name: &str| -> u32 { book.read(&format!("pids-{name}")).trim().parse().unwrap() };
+    let (passed, timed_out) = (pid("4242"), pid("4243"));
+    let left = [passed, timed_out].map(sleeping);
+    kill(passed);
+    kill(timed_out);
+    assert_eq!(left, [false, false], "no sleep is left running");
+    run.failure(1);
+    assert_eq!(last_line(&run), "1 passed, 1 failed, 0 skipped");
+}
+
+/// Starts `versus test` on a sample that never ends, stops it with `signal` once the sample
+/// runs, and checks that nothing is left: the sample, what it started, its folder.
+fn stopping_a_run_leaves_nothing_behind(signal: libc::c_int, code: i32, word: &str) {
+    let book = Book::minimal();
+    let pids = book.path().join("pids");
+    book.write(
+        "content/samples.md",
+        format!(
+            "---\ntitle: Samples\n---\n```python\nimport os, subprocess, time\np = subprocess.Popen(['sleep', '4244'], start_new_session=True)\nopen({:?}, 'w').write('%d %d %s' % (os.getpid(), p.pid, os.getcwd()))\ntime.sleep(600)\n```\n",
+            pids.display().to_string()
+        ),
+    );
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_versus"))
+        .arg("test")
+        .current_dir(book.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Waits for the sample to have started, however long a loaded machine takes.
+    while std::fs::read_to_string(&pids).map_or(true, |t| t.split(' ').count() < 3) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: kill(2) on the versus process this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, signal);
+    }
+    let output = child.wait_with_output().unwrap();
+    let text = std::fs::read_to_string(&pids).unwrap();
+    let mut parts = text.split(' ');
+    let python: u32 = parts.next().unwrap().parse().unwrap();
+    let sleep: u32 = parts.next().unwrap().parse().unwrap();
+    let folder = std::path::Path::new(parts.next().unwrap())
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let left = (sleeping(sleep), folder.exists());
+    kill(sleep);
+    kill(python);
+    let _ = std::fs::remove_dir_all(&folder);
+    assert_eq!(left, (false, false), "the sleep and the folder are gone");
+    assert_eq!(output.status.code(), Some(code));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{word}: stopped 1 running sample and removed their temporary folders"
+        )),
+        "{stderr}"
+    );
+    // The interpreter was killed and reaped, not left to run its `time.sleep(600)`.
+    let python_state =
+        std::fs::read_to_string(format!("/proc/{python}/cmdline")).unwrap_or_default();
+    assert!(!python_state.contains("sample.py"), "{python_state}");
+}
+
+#[test]
+fn ctrl_c_kills_the_running_samples_and_removes_their_folders() {
+    stopping_a_run_leaves_nothing_behind(libc::SIGINT, 130, "interrupted");
+}
+
+#[test]
+fn sigterm_kills_the_running_samples_and_removes_their_folders() {
+    stopping_a_run_leaves_nothing_behind(libc::SIGTERM, 143, "terminated");
+}
+
+#[test]
+fn a_filter_in_the_form_list_prints_selects_that_sample_exactly() {
+    let book = Book::empty();
+    crate::harness::copy_tree(Book::minimal().path(), &book.path().join("tst"));
+    // Samples on lines 4 and 44 (of which `samples.md:4` is a substring).
+    book.write(
+        "tst/content/samples.md",
+        format!(
+            "---\ntitle: Samples\n---\n```python\nprint(4)\n```\n{}```python title=\"Later\"\nprint(44)\n```\n",
+            "\n".repeat(37)
+        ),
+    );
+    let run = book.run(&["test", "tst", "--list"]);
+    assert_eq!(
+        run.stdout(),
+        "tst/content/samples.md:4\ntst/content/samples.md:44 \"Later\"\n"
+    );
+    for filter in [
+        "tst/content/samples.md:4",
+        "samples.md:4",
+        "content/samples.md:4:1",
+    ] {
+        let run = book.run(&["test", "tst", "--list", filter]);
+        assert_eq!(run.stdout(), "tst/content/samples.md:4\n", "{filter}");
+    }
+    // Text that is not a place still matches as a substring; a path's part must be whole.
+    let run = book.run(&["test", "tst", "--list", "samples.md"]);
+    assert_eq!(run.stdout().lines().count(), 2);
+    book.run(&["test", "tst", "--list", "amples.md:4"])
+        .failure(1);
+    book.run(&["test", "tst", "--list", "samples.md:4:2"])
+        .failure(1);
+    let run = book.run(&["test", "tst", "tst/content/samples.md:44"]);
+    run.success();
+    assert!(
+        run.stdout().starts_with("running 1 sample with 1 job ("),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn jobs_must_be_between_1_and_256() {
+    let book = book_with("```python\nprint(1)\n```\n");
+    for jobs in ["0", "100000"] {
+        let run = book.run(&["test", "--jobs", jobs]);
+        run.failure(2);
+        assert!(
+            run.stderr()
+                .contains(&format!("invalid value '{jobs}' for '--jobs <JOBS>'")),
+            "{}",
+            run.stderr()
+        );
+    }
+    let run = book.run(&["test", "--jobs", "256"]);
+    run.success();
+    assert!(
+        run.stdout().starts_with("running 1 sample with 1 job ("),
+        "{}",
+        run.stdout()
+    );
+}
