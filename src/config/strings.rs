@@ -410,6 +410,7 @@ pub fn resolve(
         names.push(tag.clone());
     }
     names.dedup();
+    // In that order: a regional catalogue changes some texts of its language's.
     let theme_files: Vec<std::path::PathBuf> = names
         .iter()
         .filter_map(|name| {
@@ -418,8 +419,6 @@ pub fn resolve(
             // what is wrong with it.
             path.symlink_metadata().is_ok().then_some(path)
         })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
         .collect();
     let shipped_layer = (primary != "en").then(|| shipped(&primary)).flatten();
     let covered = english

@@ -566,6 +566,15 @@ fn a_regional_theme_catalogue_sits_on_its_language_not_on_english() {
         page.contains("Avantages"),
         "the rest from the shipped French"
     );
+    // The theme's own French sits between the shipped French and its regional texts.
+    book.write(
+        "themes/mine/strings/fr.toml",
+        "skip-link = \"Aller directement au contenu\"\npros = \"Points forts\"\n",
+    );
+    book.build().success();
+    let page = book.read("public/models/alpha/index.html");
+    assert!(page.contains("Passer au contenu"), "the regional text wins");
+    assert!(page.contains("Points forts"), "the theme's French");
 }
 
 #[test]
