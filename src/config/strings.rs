@@ -149,7 +149,7 @@ impl Strings {
     /// The shipped English strings with their own noun: what the built-in theme speaks when
     /// it stands in for a book's (the preview's failure overlay).
     pub fn built_in() -> Strings {
-        with_noun(english(), PluralRule::OneOnly)
+        with_noun(english().clone(), PluralRule::OneOnly)
     }
 
     /// The text of `key` with its placeholders filled from `args` (`n` also picks the
@@ -287,26 +287,34 @@ fn placeholders(text: &Text) -> BTreeSet<&str> {
 
 /// For every key, the arguments a template may give it: its English text's placeholders
 /// (not the noun's, which versus fills in), and `n` when the text has plural forms.
-pub fn arguments() -> BTreeMap<String, BTreeSet<String>> {
-    english()
-        .into_iter()
-        .map(|(key, text)| {
-            let mut names: BTreeSet<String> = placeholders(&text)
-                .into_iter()
-                .filter(|name| !NOUN_PLACEHOLDERS.contains(name))
-                .map(str::to_string)
-                .collect();
-            if matches!(text, Text::Plural(_)) {
-                names.insert("n".to_string());
-            }
-            (key, names)
-        })
-        .collect()
+pub fn arguments() -> &'static BTreeMap<String, BTreeSet<String>> {
+    static ARGUMENTS: std::sync::LazyLock<BTreeMap<String, BTreeSet<String>>> =
+        std::sync::LazyLock::new(|| {
+            english()
+                .iter()
+                .map(|(key, text)| (key.clone(), text_arguments(text)))
+                .collect()
+        });
+    &ARGUMENTS
 }
 
-/// The English catalogue, which has every key.
-fn english() -> BTreeMap<String, Text> {
-    shipped("en").expect("English is shipped")
+fn text_arguments(text: &Text) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = placeholders(text)
+        .into_iter()
+        .filter(|name| !NOUN_PLACEHOLDERS.contains(name))
+        .map(str::to_string)
+        .collect();
+    if matches!(text, Text::Plural(_)) {
+        names.insert("n".to_string());
+    }
+    names
+}
+
+/// The English catalogue, which has every key; read once per run.
+fn english() -> &'static BTreeMap<String, Text> {
+    static ENGLISH: std::sync::LazyLock<BTreeMap<String, Text>> =
+        std::sync::LazyLock::new(|| shipped("en").expect("English is shipped"));
+    &ENGLISH
 }
 
 fn shipped(language: &str) -> Option<BTreeMap<String, Text>> {
@@ -469,7 +477,7 @@ pub fn resolve(
                 match raw {
                     Ok(raw) => apply(
                         &mut texts,
-                        &english,
+                        english,
                         raw,
                         &Source {
                             path: &shown,
@@ -490,7 +498,7 @@ pub fn resolve(
         .map(|key| index.position(key.span().start));
     apply(
         &mut texts,
-        &english,
+        english,
         settings.overrides,
         &Source { path: book, index },
         problems,
@@ -633,8 +641,7 @@ fn apply(
                 continue;
             }
         };
-        if let Some(form) = text.forms().find(|form| stray_brace(form).is_some()) {
-            let brace = stray_brace(form).unwrap_or('{');
+        if let Some(brace) = text.forms().find_map(|form| stray_brace(form)) {
             problems.push(
                 Diagnostic::error(
                     source.path,
@@ -718,8 +725,8 @@ fn with_noun(mut texts: BTreeMap<String, Text>, rule: PluralRule) -> Strings {
         out
     };
     let mut texts: BTreeMap<String, Text> = texts
-        .iter()
-        .map(|(key, text)| (key.clone(), text.map(put)))
+        .into_iter()
+        .map(|(key, text)| (key, text.map(put)))
         .collect();
     texts.insert(NOUN.to_string(), noun);
     Strings { texts, rule }
