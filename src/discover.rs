@@ -111,16 +111,7 @@ pub fn discover(root: &Path, content: &Path) -> Result<Vec<SourceFile>, Diagnost
 fn unreadable(entry: &walkdir::DirEntry, shown: &Path) -> Option<Diagnostic> {
     let file_type = entry.file_type();
     if file_type.is_symlink() {
-        return Some(
-            Diagnostic::error(
-                shown,
-                Position::NONE,
-                "a symbolic link; versus does not follow links in the content folder",
-            )
-            .with_help(
-                "put the file itself here (a copy), so the book builds the same wherever it is",
-            ),
-        );
+        return Some(crate::input::symbolic_link(shown, "the content folder"));
     }
     if !file_type.is_file() {
         return Some(

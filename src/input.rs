@@ -8,6 +8,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
+use crate::diagnostic::{Diagnostic, Position};
+
 /// The largest `book.toml` versus reads.
 pub const BOOK_TOML_LIMIT: Limit = Limit {
     bytes: 1 << 20,
@@ -116,6 +118,28 @@ pub fn normalize_lexically(path: &Path) -> PathBuf {
         return PathBuf::from(".");
     }
     parts.iter().collect()
+}
+
+/// An absolute, `..`-free form of `path`, whether or not it exists yet.
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(canonical) = std::fs::canonicalize(path) {
+        return canonical;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
+        _ => std::env::current_dir().unwrap_or_default().join(path),
+    }
+}
+
+/// The error for a symbolic link found in `folder` ("the content folder", "a theme"):
+/// versus does not follow links, so a book builds the same wherever it is copied.
+pub fn symbolic_link(shown: impl Into<PathBuf>, folder: &str) -> Diagnostic {
+    Diagnostic::error(
+        shown,
+        Position::NONE,
+        format!("a symbolic link; versus does not follow links in {folder}"),
+    )
+    .with_help("put the file itself here (a copy), so the book builds the same wherever it is")
 }
 
 #[cfg(test)]

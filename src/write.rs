@@ -17,6 +17,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position, display_path};
+use crate::input::absolute;
 use crate::render::{Contents, Output};
 
 /// Lists, one per line, every file (with its content hash after a tab) and folder (with a
@@ -440,15 +441,4 @@ fn count_files(manifest: &Manifest) -> usize {
 
 fn is_empty_dir(path: &Path) -> bool {
     fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
-}
-
-/// An absolute, `..`-free form of `path`, whether or not it exists yet.
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    if let Ok(canonical) = fs::canonicalize(path) {
-        return canonical;
-    }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
-        _ => std::env::current_dir().unwrap_or_default().join(path),
-    }
 }

@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position, display_path};
-use crate::write::absolute;
+use crate::input::absolute;
 
 pub use pack::{KEEP_BUILDS, MAX_BYTES, Pack};
 

@@ -543,14 +543,7 @@ fn read_catalogue(
         .symlink_metadata()
         .is_ok_and(|m| m.file_type().is_symlink())
     {
-        return Err(Diagnostic::error(
-            shown,
-            Position::NONE,
-            "a symbolic link; versus does not follow links in a theme",
-        )
-        .with_help(
-            "put the file itself here (a copy), so the book builds the same wherever it is",
-        ));
+        return Err(crate::input::symbolic_link(shown, "a theme"));
     }
     let bytes =
         crate::input::read_limited(path, crate::input::THEME_FILE_LIMIT).map_err(|err| {

@@ -352,13 +352,9 @@ fn read_dir_files(root: &Path, dir: &Path) -> Result<Vec<(String, ThemeFile)>, D
         )
     })?;
     if let Some(link) = below.links.first() {
-        return Err(Diagnostic::error(
+        return Err(crate::input::symbolic_link(
             display_path(root, link),
-            Position::NONE,
-            "a symbolic link; versus does not follow links in a theme",
-        )
-        .with_help(
-            "put the file itself here (a copy), so the book builds the same wherever it is",
+            "a theme",
         ));
     }
     below
