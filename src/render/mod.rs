@@ -325,8 +325,12 @@ pub fn preview_parts(
 ) -> (PreviewParts, Vec<Diagnostic>) {
     static ENGLISH: std::sync::LazyLock<Theme> = std::sync::LazyLock::new(Theme::built_in);
     let book = config.and_then(|config| Theme::load(config).ok());
-    let in_language = config.map(|config| Theme::built_in_with(&config.strings));
-    let fallback = in_language.as_ref().unwrap_or(&ENGLISH);
+    // Assembled only if a part of the book's theme fails.
+    let in_language = std::cell::OnceCell::new();
+    let fallback = || match config {
+        Some(config) => in_language.get_or_init(|| Theme::built_in_with(&config.strings)),
+        None => &*ENGLISH,
+    };
     let language = config.map_or("en", |config| config.language.as_str());
     let mut fell_back = Vec::new();
     let mut render = |template: &str, context: &Context| {
@@ -343,7 +347,7 @@ pub fn preview_parts(
                 }),
             }
         }
-        fallback
+        fallback()
             .render(template, context)
             .expect("the built-in theme's serve templates render")
     };

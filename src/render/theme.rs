@@ -48,8 +48,7 @@ impl Theme {
     /// The built-in theme alone, in English, whatever the book names: what `versus serve`
     /// falls back to when not even the book's `book.toml` loads.
     pub fn built_in() -> Theme {
-        Theme::assemble(Vec::new(), &Strings::built_in())
-            .expect("the built-in theme's templates parse")
+        Theme::built_in_with(&Strings::built_in())
     }
 
     /// The built-in theme speaking the book's language: what `versus serve` falls back to
@@ -113,7 +112,10 @@ impl Theme {
             shown,
             statics: Vec::new(),
         };
-        if let Err(err) = theme.tera.add_raw_templates(templates.clone()) {
+        let sources = templates
+            .iter()
+            .map(|(name, source)| (name.as_str(), source.as_str()));
+        if let Err(err) = theme.tera.add_raw_templates(sources) {
             return Err(match err.kind() {
                 ErrorKind::SyntaxError(_) | ErrorKind::RenderingError(_) => theme.diagnostic(&err),
                 _ => theme.unresolved_reference(&err, &templates, strings),
@@ -169,7 +171,7 @@ impl Theme {
                 let rest = templates
                     .iter()
                     .filter(|(name, _)| name != left_out)
-                    .cloned();
+                    .map(|(name, source)| (name.as_str(), source.as_str()));
                 trial.add_raw_templates(rest).is_ok()
             });
         let path = match culprit {
@@ -217,11 +219,6 @@ impl Theme {
     }
 }
 
-/// The templates' way to the book's strings: `{{ t(k="matrix-caption", n=3, dimensions=2) }}`
-/// is the text of `matrix-caption` for the count `n`, with its placeholders filled from the
-/// other arguments. The catalogue's text and plain arguments are escaped; an argument the
-/// template marked safe (a link it built) goes in as it is. `script_strings()` is the JSON the
-/// theme's scripts read their texts from.
 /// A Tera with what every theme's templates may use: the built-in templates' prefix, the
 /// book's strings and the strict `safe` filter.
 fn new_tera(strings: &Strings) -> Result<Tera, Diagnostic> {
@@ -233,6 +230,11 @@ fn new_tera(strings: &Strings) -> Result<Tera, Diagnostic> {
     Ok(tera)
 }
 
+/// The templates' way to the book's strings: `{{ t(k="matrix-caption", n=3, dimensions=2) }}`
+/// is the text of `matrix-caption` for the count `n`, with its placeholders filled from the
+/// other arguments. The catalogue's text and plain arguments are escaped; an argument the
+/// template marked safe (a link it built) goes in as it is. `script_strings()` is the JSON the
+/// theme's scripts read their texts from.
 fn register_strings(tera: &mut Tera, strings: &Strings) {
     let for_t = strings.clone();
     let arguments = crate::config::strings::arguments();
