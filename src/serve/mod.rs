@@ -96,7 +96,12 @@ impl Shared {
     }
 
     /// Records a build's outcome and tells every open page. Builds finish one at a time.
-    fn finish_build(&self, root: &Path, outcome: Result<(), Vec<String>>) {
+    /// Returns the book's configuration as it is now, if book.toml loads.
+    fn finish_build(
+        &self,
+        root: &Path,
+        outcome: Result<(), Vec<String>>,
+    ) -> Option<crate::config::Config> {
         let generation = self.generation() + 1;
         // The book's theme, if it loads now; the parts fall back to the built-in one, in the
         // book's language if at least book.toml loads.
@@ -114,6 +119,7 @@ impl Shared {
         *self.failure.write().expect("no writer panics") = outcome.err();
         self.generation.store(generation, Ordering::SeqCst);
         let _ = self.rebuilt.send(generation);
+        config
     }
 }
 
@@ -256,12 +262,12 @@ fn rebuild_on_change(
         } else {
             String::new()
         };
-        shared.finish_build(
+        let config = shared.finish_build(
             root,
             rebuild(root, overrides, shared, &format!("{first}{more}")),
         );
         // book.toml may name another content folder now.
-        if let Ok(config) = crate::config::load(root, &Overrides::default()) {
+        if let Some(config) = config {
             changes.want(read_folders(root, &config));
         }
     }
