@@ -117,14 +117,11 @@ pub struct ShownValue {
     pub na: bool,
 }
 
-/// How search and the matrix's filter read `n/a`.
-const NOT_APPLICABLE_TEXT: &str = "n/a";
-
 impl ShownValue {
     /// The value as plain text, for search.
     pub fn text(&self) -> String {
         if self.na {
-            NOT_APPLICABLE_TEXT.to_string()
+            crate::model::cell::NOT_APPLICABLE.to_string()
         } else {
             crate::text::html_to_text(&self.html)
         }
@@ -596,7 +593,7 @@ fn search_text(model: &Model, summary: &str, cells: &[ValueView]) -> String {
     for cell in cells {
         // All parts are HTML until the end, and `n/a` is HTML as it is.
         parts.push(if cell.value.na {
-            NOT_APPLICABLE_TEXT.to_string()
+            crate::model::cell::NOT_APPLICABLE.to_string()
         } else {
             cell.value.html.clone()
         });
