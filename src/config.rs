@@ -407,36 +407,30 @@ fn resolve(
         }
     });
     let style = style::resolve(raw.style, &root.join(&content), index, &mut problems);
-    let own_language = match &raw.book.language {
-        None => "en".to_string(),
-        Some(tag) if strings::is_language_tag(tag.get_ref()) => tag.get_ref().clone(),
-        Some(tag) => {
-            problems.push(
-                Diagnostic::error(
-                    BOOK_FILE,
-                    index.position(tag.span().start),
-                    format!("`language` is not a language tag: {:?}", tag.get_ref()),
-                )
-                .with_help(language_tag_help(tag.get_ref(), "language = ")),
-            );
-            "en".to_string()
-        }
-    };
-    let language = match &overrides.language {
-        None => own_language.clone(),
-        Some(tag) if strings::is_language_tag(tag) => tag.clone(),
-        Some(tag) => {
-            problems.push(
-                Diagnostic::error(
-                    FLAG_LANGUAGE,
-                    Position::NONE,
-                    format!("{tag:?} is not a language tag"),
-                )
-                .with_help(language_tag_help(tag, "--language ")),
-            );
-            own_language.clone()
-        }
-    };
+    let own_language = raw
+        .book
+        .language
+        .as_ref()
+        .map_or(Some("en".to_string()), |tag| {
+            let message = format!("`language` is not a language tag: {:?}", tag.get_ref());
+            let at = index.position(tag.span().start);
+            language_tag(
+                tag.get_ref(),
+                (BOOK_FILE, at, "language = "),
+                message,
+                &mut problems,
+            )
+        })
+        .unwrap_or_else(|| "en".to_string());
+    let language = overrides
+        .language
+        .as_ref()
+        .and_then(|tag| {
+            let message = format!("{tag:?} is not a language tag");
+            let blame = (FLAG_LANGUAGE, Position::NONE, "--language ");
+            language_tag(tag, blame, message, &mut problems)
+        })
+        .unwrap_or_else(|| own_language.clone());
     // `noun` and `[strings]` are written in the book's own language: a build in another one
     // takes that language's words from its catalogue instead of mixing the two.
     let (noun, string_overrides) = if same_language(&language, &own_language) {
@@ -723,15 +717,9 @@ fn folder_setting(
 /// Where a `--language` given on the command line is blamed.
 const FLAG_LANGUAGE: &str = "--language";
 
-/// Whether two language tags name the same language (`fr`, `fr-CA` and `FR_fr` do).
+/// Whether two language tags name the same language (`fr`, `fr-CA` and `FR` do).
 fn same_language(a: &str, b: &str) -> bool {
-    let primary = |tag: &str| {
-        tag.split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
-    primary(a) == primary(b)
+    strings::primary_language(a) == strings::primary_language(b)
 }
 
 /// Where a `--base-url` given on the command line is blamed.
@@ -761,16 +749,27 @@ fn check_base_url(
     }
 }
 
-/// What to write instead of `tag`, which is not a language tag, after `setting`.
-fn language_tag_help(tag: &str, setting: &str) -> String {
-    if tag.contains('_') {
+/// `tag` if it is a language tag; else `message` is an error blamed on (the file or flag, the
+/// position, how the setting is written before its value), with what to write instead.
+fn language_tag(
+    tag: &str,
+    (source, position, setting): (&str, Position, &str),
+    message: String,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    if strings::is_language_tag(tag) {
+        return Some(tag.to_string());
+    }
+    let help = if tag.contains('_') {
         format!(
             "write it with hyphens: {setting}\"{}\"",
             tag.replace('_', "-")
         )
     } else {
         "a language tag is a language code and optional parts, with hyphens: \"en\", \"fr\", \"fr-CA\", \"pt-BR\"".to_string()
-    }
+    };
+    problems.push(Diagnostic::error(source, position, message).with_help(help));
+    None
 }
 
 /// Whether `name` names a folder directly inside themes/ (not a path that leaves it).

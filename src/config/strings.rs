@@ -273,6 +273,11 @@ pub fn is_language_tag(tag: &str) -> bool {
         })
 }
 
+/// The language of a tag, in lower case: `fr` for `fr-CA` and `FR`.
+pub fn primary_language(tag: &str) -> String {
+    tag.split('-').next().unwrap_or("").to_ascii_lowercase()
+}
+
 fn placeholders(text: &Text) -> BTreeSet<&str> {
     let mut found = BTreeSet::new();
     for form in text.forms() {
@@ -406,7 +411,7 @@ pub fn resolve(
     let mut texts = english.clone();
     // Language tags are case-insensitive: `FR` and `fr-ca` read the same catalogues.
     let tag = settings.language.to_ascii_lowercase();
-    let primary = tag.split('-').next().unwrap_or("").to_string();
+    let primary = primary_language(&tag);
     let theme_dir = settings
         .theme
         .map(|name| settings.root.join("themes").join(name).join("strings"));
