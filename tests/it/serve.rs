@@ -603,11 +603,19 @@ fn book_with_overlay(overlay: &str) -> Book {
     book
 }
 
-fn break_beta(book: &Book) {
-    book.write(
-        "content/models/beta.md",
-        "---\ntitle: Beta\nvalues:\n  speed: slowish\n  api: n/a\n---\n",
-    );
+/// A model page whose value is not a level of its dimension: the rebuild fails.
+const BROKEN_BETA: &str = "---\ntitle: Beta\nvalues:\n  speed: slowish\n  api: n/a\n---\n";
+
+/// Serves `book`, then writes `beta` as the beta model and waits for that rebuild; returns the
+/// server and the beta page as served then.
+fn served_after_writing_beta(book: &Book, beta: &str) -> (Server, String) {
+    let server = Server::start(book, &[]);
+    let mut events = Events::open(&server);
+    events.next();
+    book.write("content/models/beta.md", beta);
+    assert_eq!(events.next(), "2");
+    let (_, html) = server.get("models/beta/index.html");
+    (server, html)
 }
 
 #[test]
@@ -615,15 +623,10 @@ fn the_overlay_comes_from_the_book_theme_with_escaped_diagnostics() {
     let book = book_with_overlay(
         "<aside id=\"mine-overlay\">{% for diagnostic in diagnostics %}<pre>{{ diagnostic }}</pre>{% endfor %}</aside>",
     );
-    let server = Server::start(&book, &[]);
-    let mut events = Events::open(&server);
-    events.next();
-    book.write(
-        "content/models/beta.md",
+    let (_server, html) = served_after_writing_beta(
+        &book,
         "---\ntitle: Beta\nvalues:\n  speed: \"<slow>\"\n  api: n/a\n---\n",
     );
-    assert_eq!(events.next(), "2");
-    let (_, html) = server.get("models/beta/index.html");
     assert!(
         html.contains("<aside id=\"mine-overlay\"><pre>content/models/beta.md:4:10: error: `&lt;slow&gt;` is not a level of `speed`"),
         "the theme's overlay, with the diagnostics escaped: {html}"
@@ -653,12 +656,7 @@ fn the_overlay_falls_back_to_the_built_in_one_when_the_book_theme_is_broken() {
 
     // The theme loads, but the overlay cannot render (no such variable); the model breaks.
     let book = book_with_overlay("<aside id=\"mine-overlay\">{{ nothing.here }}</aside>");
-    let server = Server::start(&book, &[]);
-    let mut events = Events::open(&server);
-    events.next();
-    break_beta(&book);
-    assert_eq!(events.next(), "2");
-    let (_, html) = server.get("models/beta/index.html");
+    let (_server, html) = served_after_writing_beta(&book, BROKEN_BETA);
     assert!(html.contains("<div id=\"versus-overlay\""), "{html}");
     assert!(
         html.contains("`slowish` is not a level of `speed`"),
@@ -681,12 +679,7 @@ fn french_book_with_overlay(overlay: &str) -> Book {
 #[test]
 fn the_built_in_overlay_speaks_the_books_language_and_the_fallback_is_reported() {
     let book = french_book_with_overlay("<div id=\"versus-overlay\">{{ nope }}</div>");
-    let server = Server::start(&book, &[]);
-    let mut events = Events::open(&server);
-    events.next();
-    break_beta(&book);
-    assert_eq!(events.next(), "2");
-    let (_, html) = server.get("models/beta/index.html");
+    let (server, html) = served_after_writing_beta(&book, BROKEN_BETA);
     assert!(
         html.contains("La dernière modification empêche de construire le site"),
         "the built-in overlay, in French: {html}"
